@@ -1,0 +1,73 @@
+import { Type, type Static } from 'typebox';
+
+const RateLimit = Type.Object(
+  { requests: Type.Integer({ minimum: 1 }), per_seconds: Type.Number({ exclusiveMinimum: 0 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * Everything Switchboard can be configured with. File keys are snake_case; environment variables
+ * override the file (see docs/configuration.md for the mapping). Defaults live here and only here.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1', minLength: 1 }),
+        port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+        /** Trust X-Forwarded-* from a proxy in front (true, a hop count, or a list of proxy CIDRs). */
+        trust_proxy: Type.Union([Type.Boolean(), Type.Integer({ minimum: 1 }), Type.Array(Type.String())], { default: false }),
+        /** The externally visible base URL (e.g. https://hooks.example.com); used for URL-signing schemes like Twilio. */
+        public_url: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** How long in-flight requests may take to finish on shutdown. */
+        shutdown_timeout_ms: Type.Integer({ default: 10_000, minimum: 0 }),
+        /** Largest body the management API accepts (receive endpoints use each endpoint's max_payload_bytes). */
+        api_body_limit_bytes: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    data_dir: Type.String({ default: './data', minLength: 1 }),
+    database_url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    redis_url: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+    admin_key: Type.Optional(Type.String({ minLength: 16 })),
+    secret_key: Type.Optional(Type.String({ minLength: 1 })),
+    log_level: Type.Union(
+      [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+      { default: 'info' },
+    ),
+    store: Type.Object(
+      {
+        /** SQLite `synchronous` pragma: FULL survives power loss; NORMAL survives process crashes only. */
+        sqlite_synchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
+        /** PostgreSQL connection pool size per process. */
+        pool_size: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+        /** PostgreSQL schema to use (created if missing). */
+        pg_schema: Type.String({ default: 'public', pattern: '^[a-z_][a-z0-9_]*$' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    ingest: Type.Object(
+      {
+        /** Most webhooks committed in one transaction (group commit). */
+        batch_max_size: Type.Integer({ default: 256, minimum: 1, maximum: 2000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    webhooks: Type.Object(
+      {
+        default_max_payload_bytes: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1 }),
+        default_tolerance_seconds: Type.Integer({ default: 300, minimum: 1 }),
+        /** Applied to endpoints registered without their own rate_limit; unset means no limit. */
+        default_rate_limit: Type.Optional(RateLimit),
+        /** How long another instance's endpoint changes may take to be seen here (PostgreSQL deployments). */
+        endpoint_cache_ttl_ms: Type.Integer({ default: 5000, minimum: 0 }),
+        /** Grace period for the previous secret after a rotation, unless the request names one. */
+        rotation_grace_seconds: Type.Integer({ default: 86_400, minimum: 0 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type SwitchboardConfig = Static<typeof ConfigSchema>;

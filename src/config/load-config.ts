@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { ConfigSchema, type SwitchboardConfig } from './config-schema.js';
+
+export interface LoadConfigOptions {
+  /** Path to a YAML or JSON file; falls back to SWITCHBOARD_CONFIG. */
+  readonly file?: string | undefined;
+  /** The environment to read (process.env in production; tests pass their own). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Values that win over both file and environment (tests, CLI flags). */
+  readonly overrides?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Environment variables and the config keys they set. Nothing else in Switchboard reads process.env. */
+const envKeys: ReadonlyArray<readonly [string, string, 'string' | 'integer' | 'trust']> = [
+  ['PORT', 'server.port', 'integer'],
+  ['HOST', 'server.host', 'string'],
+  ['SWITCHBOARD_PUBLIC_URL', 'server.public_url', 'string'],
+  ['SWITCHBOARD_TRUST_PROXY', 'server.trust_proxy', 'trust'],
+  ['SWITCHBOARD_DATA_DIR', 'data_dir', 'string'],
+  ['DATABASE_URL', 'database_url', 'string'],
+  ['REDIS_URL', 'redis_url', 'string'],
+  ['SWITCHBOARD_ADMIN_KEY', 'admin_key', 'string'],
+  ['SWITCHBOARD_SECRET_KEY', 'secret_key', 'string'],
+  ['LOG_LEVEL', 'log_level', 'string'],
+];
+
+/** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */
+export function loadConfig(options: LoadConfigOptions): SwitchboardConfig {
+  const file = options.file ?? options.env['SWITCHBOARD_CONFIG'];
+  const raw: Record<string, unknown> = file === undefined || file === '' ? {} : readConfigFile(file);
+  for (const [name, key, kind] of envKeys) {
+    const value = options.env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, key, convertEnvValue(name, value, kind));
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) setPath(raw, key, value);
+
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.slice(0, 5).map((e) => `  ${describeErrorKey(e.instancePath, e.params)}: ${e.keyword === 'boolean' ? 'unknown key' : e.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return deepFreeze(withDefaults as SwitchboardConfig);
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`Config file ${file} is not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`Config file ${file} must hold a mapping at the top level`);
+  return parsed as Record<string, unknown>;
+}
+
+function convertEnvValue(name: string, value: string, kind: 'string' | 'integer' | 'trust'): unknown {
+  if (kind === 'string') return value;
+  if (kind === 'integer') {
+    if (!/^\d+$/.test(value)) throw new ConfigError(`Invalid configuration:\n  ${name}: must be an integer`);
+    return Number(value);
+  }
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+function describeErrorKey(instancePath: string, params: unknown): string {
+  const key = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const extra = (params as { additionalProperties?: string[] } | undefined)?.additionalProperties;
+  if (Array.isArray(extra) && extra.length > 0) return [key, extra[0]].filter(Boolean).join('.') + ' (unknown key)';
+  return key === '' ? '(root)' : key;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

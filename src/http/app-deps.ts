@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { SwitchboardConfig } from '../config/config-schema.js';
+import type { Clock } from '../core/clock.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { EndpointDirectory } from '../ingress/webhooks/endpoint-directory.js';
+import type { IngestWriter } from '../ingress/webhooks/ingest-writer.js';
+import type { Store } from '../store/store.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything the HTTP layer needs, built once by the composition root (src/main.ts) or by a test. */
+export interface AppDeps {
+  readonly config: SwitchboardConfig;
+  readonly store: Store;
+  readonly directory: EndpointDirectory;
+  readonly writer: IngestWriter;
+  readonly secretBox: SecretBox;
+  readonly adminKey: string;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Present when REDIS_URL is set: shared rate-limit counters and a health check. */
+  readonly redis?: Redis | undefined;
+}

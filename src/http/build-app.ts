@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { ApiError } from '../core/errors/api-error.js';
+import type { AppDeps } from './app-deps.js';
+import { errorHandler } from './error-handler.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { webhookManagementRoutes } from './routes/webhook-management-routes.js';
+import { webhookReceiveRoutes } from './routes/webhook-receive-routes.js';
+import { ErrorResponse } from './schemas/error-schema.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A hop count N trusts the N nearest proxies; booleans and CIDR lists pass through. */
+function trustProxySetting(setting: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/** Builds the HTTP app from its dependencies; tests call this and use `app.inject()` or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: trustProxySetting(deps.config.server.trust_proxy),
+    bodyLimit: deps.config.server.api_body_limit_bytes,
+    requestIdHeader: false,
+    // Take a caller's X-Request-Id when it is well-formed, so logs correlate across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.decorateRequest('webhookState', null);
+  app.decorateRequest('errorCode', null);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    request.errorCode = 'route_not_found';
+    void reply.status(404).send(new ApiError('route_not_found', `No route ${request.method} ${request.url.split('?', 1)[0]}.`).toBody());
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Switchboard', version: '0.1.0', description: 'Verified webhooks in, a durable event log, and the management API.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'SWITCHBOARD_ADMIN_KEY' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addSchema(ErrorResponse);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis === undefined ? {} : { redis: deps.redis, nameSpace: 'switchboard-rl:' }),
+    // If Redis is unreachable, let requests through rather than refuse every webhook.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => new ApiError('rate_limited', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}.`),
+  });
+
+  await app.register(healthRoutes, deps);
+  await app.register(webhookManagementRoutes, deps);
+  await app.register(eventRoutes, deps);
+  await app.register(webhookReceiveRoutes, deps);
+  return app;
+}

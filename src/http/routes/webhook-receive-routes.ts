@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { ApiError } from '../../core/errors/api-error.js';
+import type { ErrorCode } from '../../core/errors/error-catalog.js';
+import type { ResolvedEndpoint } from '../../ingress/webhooks/endpoint-directory.js';
+import type { InboundWebhook } from '../../ingress/webhooks/inbound-webhook.js';
+import { bodyKindFor } from '../../ingress/webhooks/parse-webhook-body.js';
+import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
+import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
+import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
+import type { AppDeps } from '../app-deps.js';
+
+/** Per-request state of a webhook on its way through the hooks below. */
+export interface WebhookRequestState {
+  readonly resolved: ResolvedEndpoint;
+  readonly inbound: InboundWebhook;
+  /** Set once the request's log row is written (by receiveWebhook), so it is never written twice. */
+  logged: boolean;
+  outcome: WebhookOutcome | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    webhookState: WebhookRequestState | null;
+    /** The catalog code of the error this request was answered with, if any. */
+    errorCode: ErrorCode | null;
+  }
+}
+
+/**
+ * The receive path: `POST /integration/webhooks/{id}`, `POST /api/v1/integrations/webhook/{id}`,
+ * and every endpoint's extra `path`. Cheap refusals (404, 410, 403, 429, 415, 413) happen before the
+ * body is read; the body is read as raw bytes up to the endpoint's limit and never buffered past it.
+ */
+export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => readRawBody(request, payload, deps.config.webhooks.default_max_payload_bytes, done));
+
+  app.addHook('onRequest', async (request) => {
+    const params = request.params as { endpoint_id?: string };
+    const path = request.url.split('?', 1)[0] as string;
+    const resolved = params.endpoint_id !== undefined ? await deps.directory.findById(params.endpoint_id) : await deps.directory.findByPath(path);
+    if (resolved === undefined) {
+      if (params.endpoint_id === undefined) throw new ApiError('route_not_found', `No route ${request.method} ${path}.`);
+      throw new ApiError('endpoint_not_found', `No webhook endpoint "${params.endpoint_id}".`);
+    }
+    request.webhookState = { resolved, inbound: inboundFrom(request, path, deps), logged: false, outcome: undefined };
+    if (!resolved.endpoint.active) throw new ApiError('endpoint_inactive');
+    if (!resolved.ipAllowlist.allows(request.ip)) throw new ApiError('ip_not_allowed', `Address ${request.ip} is not allowed for this endpoint.`);
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const state = request.webhookState as WebhookRequestState;
+    if (bodyKindFor(state.inbound.mediaType) === undefined) {
+      throw new ApiError('unsupported_media_type', `Content type "${state.inbound.mediaType}" is not accepted; send JSON, form, XML, text or octet-stream.`);
+    }
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > state.resolved.endpoint.maxPayloadBytes) {
+      throw new ApiError('payload_too_large', `The body exceeds this endpoint's limit of ${state.resolved.endpoint.maxPayloadBytes} bytes.`);
+    }
+    return payload;
+  });
+
+  // Refusals decided in hooks are logged once the answer is sent; accepted events were logged in their commit.
+  app.addHook('onResponse', async (request, reply) => {
+    const state = request.webhookState;
+    if (state === null) return;
+    const endpointId = state.resolved.endpoint.endpointId;
+    if (!state.logged && request.errorCode !== null) {
+      deps.metrics.webhookOutcomes.inc({ endpoint: endpointId, outcome: 'rejected', reason: request.errorCode });
+      await recordRejection(deps.writer, endpointId, state.inbound, request.errorCode, deps.clock.nowMs()).catch((error: unknown) =>
+        request.log.error({ err: error }, 'could not write the request log'),
+      );
+      return;
+    }
+    const outcome = state.outcome;
+    if (outcome !== undefined) {
+      deps.metrics.webhookOutcomes.inc({ endpoint: endpointId, outcome: outcome.kind, reason: outcome.kind === 'rejected' ? outcome.code : '' });
+    } else if (reply.statusCode >= 500) {
+      deps.metrics.webhookOutcomes.inc({ endpoint: endpointId, outcome: 'error', reason: 'internal_error' });
+    }
+  });
+
+  const options: RouteShorthandOptions = {
+    schema: { hide: true },
+    config: {
+      rateLimit: {
+        // Per endpoint and client address; endpoints without a rate_limit are not counted at all.
+        allowList: (request: FastifyRequest) => request.webhookState?.resolved.endpoint.rateLimit == null,
+        keyGenerator: (request: FastifyRequest) => `${request.webhookState?.resolved.endpoint.endpointId ?? ''}|${request.ip}`,
+        max: (request: FastifyRequest) => request.webhookState?.resolved.endpoint.rateLimit?.requests ?? 1,
+        timeWindow: (request: FastifyRequest) => (request.webhookState?.resolved.endpoint.rateLimit?.per_seconds ?? 1) * 1000,
+      },
+    },
+  };
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = request.webhookState as WebhookRequestState;
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const outcome = await receiveWebhook(deps.writer, state.resolved, state.inbound, rawBody, deps.clock.nowMs());
+    state.logged = true;
+    state.outcome = outcome;
+    switch (outcome.kind) {
+      case 'accepted':
+        return reply.status(202).send({ event_id: outcome.eventId, status: 'accepted' });
+      case 'duplicate':
+        return reply.status(200).send({ event_id: outcome.eventId, status: 'duplicate' });
+      case 'ignored':
+        return reply.status(200).send({ status: 'ignored', event_type: outcome.eventType });
+      case 'rejected':
+        throw new ApiError(outcome.code, outcome.message);
+      default: {
+        const unreachable: never = outcome;
+        throw new Error(`Unhandled outcome ${JSON.stringify(unreachable)}`);
+      }
+    }
+  };
+  app.post('/integration/webhooks/:endpoint_id', options, handler);
+  app.post('/api/v1/integrations/webhook/:endpoint_id', options, handler);
+  // Extra paths registered per endpoint (e.g. /webhooks/chainsync/alert); static routes always win over this.
+  app.post('/*', options, handler);
+}
+
+function inboundFrom(request: FastifyRequest, path: string, deps: AppDeps): InboundWebhook {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  const contentType = headers['content-type'] ?? '';
+  const base = deps.config.server.public_url ?? `${request.protocol}://${request.host}`;
+  return {
+    requestId: request.id,
+    method: request.method,
+    path,
+    url: `${base.replace(/\/$/, '')}${request.url}`,
+    clientIp: request.ip,
+    headers,
+    mediaType: (contentType.split(';', 1)[0] as string).trim().toLowerCase(),
+    receivedAtMs: deps.clock.nowMs(),
+  };
+}
+
+/** Reads the raw body up to the endpoint's limit; past it, stops reading and fails with 413. */
+function readRawBody(
+  request: FastifyRequest,
+  payload: NodeJS.ReadableStream,
+  fallbackLimit: number,
+  done: (error: Error | null, body?: Buffer) => void,
+): void {
+  const limit = request.webhookState?.resolved.endpoint.maxPayloadBytes ?? fallbackLimit;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (error: Error | null, body?: Buffer) => {
+    if (finished) return;
+    finished = true;
+    payload.removeListener('data', onData);
+    done(error, body);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      payload.pause();
+      finish(new ApiError('payload_too_large', `The body exceeds this endpoint's limit of ${limit} bytes.`));
+      return;
+    }
+    chunks.push(chunk);
+  };
+  payload.on('data', onData);
+  payload.on('end', () => finish(null, Buffer.concat(chunks, size)));
+  payload.on('error', (error: Error) => finish(new ApiError('body_invalid', `The body could not be read: ${error.message}`)));
+}

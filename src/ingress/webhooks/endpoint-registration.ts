@@ -1,0 +1,19 @@
+import type { RateLimitSetting, ValueSource } from './webhook-endpoint.js';
+
+/** The body of `POST /integration/webhooks/register` (seed 002's fields plus Switchboard's), after schema validation. */
+export interface EndpointRegistration {
+  readonly endpoint_id: string;
+  readonly url?: string | undefined;
+  readonly secret?: string | undefined;
+  readonly events?: readonly string[] | undefined;
+  readonly retry_config?: Readonly<Record<string, unknown>> | undefined;
+  readonly verification?: ({ readonly scheme: string } & Readonly<Record<string, unknown>>) | undefined;
+  readonly api_key?: string | undefined;
+  readonly ip_allowlist?: readonly string[] | undefined;
+  readonly rate_limit?: RateLimitSetting | undefined;
+  readonly path?: string | undefined;
+  readonly idempotency?: ValueSource | undefined;
+  readonly event_type?: ValueSource | undefined;
+  readonly max_payload_bytes?: number | undefined;
+  readonly allow_unsigned?: boolean | undefined;
+}

@@ -1,0 +1,66 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** How a body of each supported media type is kept on the envelope. */
+export type BodyKind = 'json' | 'form' | 'xml' | 'text' | 'bytes';
+
+export type ParsedBody =
+  | { readonly ok: true; readonly kind: BodyKind; readonly data?: unknown; readonly dataBase64?: string }
+  | { readonly ok: false; readonly message: string };
+
+/** The body kind for a media type (no parameters, lower-case), or undefined when unsupported (415). */
+export function bodyKindFor(mediaType: string): BodyKind | undefined {
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
+  if (mediaType === 'application/x-www-form-urlencoded') return 'form';
+  if (mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml')) return 'xml';
+  if (mediaType === 'text/plain') return 'text';
+  if (mediaType === 'application/octet-stream' || mediaType === '') return 'bytes';
+  return undefined;
+}
+
+const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses verified raw bytes into envelope data. Malformed input is a value, not an exception. */
+export function parseWebhookBody(kind: BodyKind, raw: Buffer): ParsedBody {
+  if (kind === 'bytes') return { ok: true, kind, dataBase64: raw.toString('base64') };
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    return { ok: false, message: 'The body is not valid UTF-8.' };
+  }
+  switch (kind) {
+    case 'json':
+      try {
+        return { ok: true, kind, data: JSON.parse(text) as unknown };
+      } catch (error) {
+        return { ok: false, message: `Malformed JSON: ${(error as Error).message}` };
+      }
+    case 'form':
+      return { ok: true, kind, data: formToObject(text) };
+    case 'xml': {
+      const valid = XMLValidator.validate(text);
+      if (valid !== true) return { ok: false, message: `Malformed XML: ${valid.err.msg} (line ${valid.err.line})` };
+      return { ok: true, kind, data: xmlParser.parse(text) as unknown };
+    }
+    case 'text':
+      return { ok: true, kind, data: text };
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`Unhandled body kind ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Form fields as an object; a repeated name becomes an array of its values in order. */
+function formToObject(text: string): Record<string, string | string[]> {
+  // A null-prototype object: a field named "__proto__" is data, never the object's prototype.
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(text)) {
+    const existing = out[name];
+    if (existing === undefined) out[name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else out[name] = [existing, value];
+  }
+  return out;
+}

@@ -1,0 +1,120 @@
+import { globMatch } from '../../core/glob-match.js';
+import { newId } from '../../core/new-id.js';
+import { hashApiKey } from '../../crypto/hash-api-key.js';
+import { constantTimeEqual } from '../../crypto/constant-time-equal.js';
+import type { EventsTable } from '../../store/database.js';
+import type { VerificationResult } from '../verify/verification-scheme.js';
+import type { ResolvedEndpoint } from './endpoint-directory.js';
+import type { InboundWebhook } from './inbound-webhook.js';
+import type { IngestWriter } from './ingest-writer.js';
+import { resolveJsonPointer } from './json-pointer.js';
+import { bodyKindFor, parseWebhookBody } from './parse-webhook-body.js';
+import { recordRejection } from './record-rejection.js';
+import { redactHeaders } from './redact-headers.js';
+import type { ValueSource } from './webhook-endpoint.js';
+import type { WebhookOutcome } from './webhook-outcome.js';
+
+/** The event type used when neither the endpoint, the scheme nor the body names one. */
+export const DEFAULT_EVENT_TYPE = 'webhook.received';
+
+/**
+ * Verifies, parses and durably records one webhook whose body has been read. Resolves only after
+ * the event (or the rejection's log row) is committed: a 2xx is sent only after this commit.
+ */
+export async function receiveWebhook(
+  writer: IngestWriter,
+  resolved: ResolvedEndpoint,
+  request: InboundWebhook,
+  rawBody: Buffer,
+  nowMs: number,
+): Promise<WebhookOutcome> {
+  const { endpoint } = resolved;
+  const reject = async (code: Extract<WebhookOutcome, { kind: 'rejected' }>['code'], message: string): Promise<WebhookOutcome> => {
+    await recordRejection(writer, endpoint.endpointId, request, code, nowMs);
+    return { kind: 'rejected', code, message };
+  };
+
+  const bodyKind = bodyKindFor(request.mediaType);
+  if (bodyKind === undefined) return reject('unsupported_media_type', `Content type ${request.mediaType} is not accepted.`);
+
+  const verification = verifyRequest(resolved, request, rawBody, nowMs);
+  if (!verification.ok) return reject(verification.code, verification.message);
+
+  const parsed = parseWebhookBody(bodyKind, rawBody);
+  if (!parsed.ok) return reject('body_invalid', parsed.message);
+
+  const eventType =
+    valueFrom(endpoint.eventType, request.headers, parsed.data) ?? verification.eventType ?? topLevelString(parsed.data, 'type') ?? DEFAULT_EVENT_TYPE;
+  const idempotencyKey = endpoint.idempotency !== null ? valueFrom(endpoint.idempotency, request.headers, parsed.data) : verification.idempotencyKey;
+
+  const logBase = {
+    id: newId(),
+    endpoint_id: endpoint.endpointId,
+    received_at: request.receivedAtMs,
+    request_id: request.requestId,
+    client_ip: request.clientIp,
+    method: request.method,
+    path: request.path,
+    reason: null,
+    latency_ms: Math.max(0, nowMs - request.receivedAtMs),
+    event_id: null,
+    headers: JSON.stringify(redactHeaders(request.headers)),
+  };
+
+  if (endpoint.events.length > 0 && !endpoint.events.some((pattern) => globMatch(pattern, eventType))) {
+    await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'event_not_subscribed', status_code: 200 } });
+    return { kind: 'ignored', eventType };
+  }
+
+  const extensions: Record<string, string> = { ...verification.keptHeaders, clientip: request.clientIp };
+  if (idempotencyKey !== undefined) extensions['idempotencykey'] = idempotencyKey;
+  const event: EventsTable = {
+    id: newId(),
+    source: endpoint.endpointId,
+    type: eventType,
+    subject: null,
+    time: new Date(nowMs).toISOString(),
+    received_at: request.receivedAtMs,
+    datacontenttype: request.mediaType === '' ? 'application/octet-stream' : request.mediaType,
+    data: parsed.data === undefined ? null : JSON.stringify(parsed.data),
+    data_base64: parsed.dataBase64 ?? null,
+    extensions: JSON.stringify(extensions),
+    idempotency_key: idempotencyKey ?? null,
+  };
+  const result = await writer.submit({ event, log: { ...logBase, outcome: 'accepted', status_code: 202 } });
+  if (result.outcome === 'logged') throw new Error('An event item was committed without an event outcome');
+  return { kind: result.outcome, eventId: result.eventId };
+}
+
+function verifyRequest(resolved: ResolvedEndpoint, request: InboundWebhook, rawBody: Buffer, nowMs: number): VerificationResult {
+  const { endpoint, scheme } = resolved;
+  const verificationRequest = { rawBody, headers: request.headers, url: request.url, contentType: request.mediaType };
+  if (scheme.name === 'api-key') {
+    return scheme.verify(verificationRequest, endpoint.apiKeyHash === null ? [] : [endpoint.apiKeyHash], resolved.schemeOptions, nowMs);
+  }
+  if (endpoint.apiKeyHash !== null) {
+    const presented = request.headers['x-api-key'];
+    if (presented === undefined || !constantTimeEqual(hashApiKey(presented), endpoint.apiKeyHash)) {
+      return { ok: false, code: 'api_key_invalid', message: 'Missing or wrong X-API-Key.' };
+    }
+  }
+  if (scheme.name === 'none' && !endpoint.allowUnsigned) {
+    return { ok: false, code: 'signature_missing', message: 'This endpoint requires signed requests.' };
+  }
+  const secrets = resolved.secrets.filter((s) => s.expiresAt === null || s.expiresAt > nowMs).map((s) => s.value);
+  return scheme.verify(verificationRequest, secrets, resolved.schemeOptions, nowMs);
+}
+
+function valueFrom(source: ValueSource | null, headers: InboundWebhook['headers'], data: unknown): string | undefined {
+  if (source === null) return undefined;
+  const value = 'header' in source ? headers[source.header.toLowerCase()] : resolveJsonPointer(data, source.json_pointer);
+  if (typeof value === 'string' && value !== '') return value.slice(0, 512);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+function topLevelString(data: unknown, key: string): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const value = (data as Record<string, unknown>)[key];
+  return typeof value === 'string' && value !== '' ? value.slice(0, 512) : undefined;
+}

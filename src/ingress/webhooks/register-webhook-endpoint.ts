@@ -1,0 +1,110 @@
+import type { ErrorCode } from '../../core/errors/error-catalog.js';
+import { newId } from '../../core/new-id.js';
+import { generateWebhookSecret } from '../../crypto/generate-webhook-secret.js';
+import { hashApiKey } from '../../crypto/hash-api-key.js';
+import type { SecretBox } from '../../crypto/secret-box.js';
+import type { Store } from '../../store/store.js';
+import { findWebhookEndpoint } from '../../store/webhook-endpoints/find-webhook-endpoint.js';
+import { findWebhookEndpointByPath } from '../../store/webhook-endpoints/find-webhook-endpoint-by-path.js';
+import { insertWebhookEndpoint } from '../../store/webhook-endpoints/insert-webhook-endpoint.js';
+import { getScheme, schemeNames } from '../verify/scheme-registry.js';
+import type { EndpointRegistration } from './endpoint-registration.js';
+import { parseCidr } from './ip-allowlist.js';
+import { endpointFromRow, type WebhookEndpoint } from './webhook-endpoint.js';
+
+export interface RegistrationDefaults {
+  readonly maxPayloadBytes: number;
+  readonly toleranceSeconds: number;
+  readonly rateLimit: { readonly requests: number; readonly per_seconds: number } | undefined;
+}
+
+export type RegistrationOutcome =
+  | { readonly ok: true; readonly endpoint: WebhookEndpoint; /** Present only when Switchboard generated it: shown once. */ readonly generatedSecret?: string }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+/**
+ * Paths an endpoint may not claim, because Switchboard's own API lives there. An endpoint `path`
+ * must also be unique across endpoints (a 409 otherwise).
+ */
+const RESERVED_PATH_PREFIXES = ['/api/', '/integration/', '/health', '/metrics', '/docs', '/openapi.json', '/agents/'];
+
+/** Validates a registration, encrypts its secret, hashes its API key, and stores it. */
+export async function registerWebhookEndpoint(
+  store: Store,
+  secretBox: SecretBox,
+  registration: EndpointRegistration,
+  defaults: RegistrationDefaults,
+  nowMs: number,
+): Promise<RegistrationOutcome> {
+  const { scheme: schemeName, ...rawOptions } = registration.verification ?? { scheme: 'standard-webhooks' };
+  const scheme = getScheme(schemeName);
+  if (scheme === undefined) {
+    return { ok: false, code: 'verification_invalid', message: `Unknown verification scheme "${schemeName}". Known: ${schemeNames.join(', ')}.` };
+  }
+  const options = { ...rawOptions };
+  if (options['tolerance_seconds'] === undefined && schemeUsesTimestamps(schemeName)) options['tolerance_seconds'] = defaults.toleranceSeconds;
+  const parsed = scheme.parseOptions(options);
+  if (!parsed.ok) return { ok: false, code: 'verification_invalid', message: `verification: ${parsed.message}` };
+  if (schemeName === 'none' && registration.allow_unsigned !== true) {
+    return { ok: false, code: 'unsigned_not_allowed', message: 'Scheme "none" accepts unsigned requests; set allow_unsigned: true to confirm.' };
+  }
+  if (schemeName === 'api-key' && registration.api_key === undefined) {
+    return { ok: false, code: 'verification_invalid', message: 'verification: scheme "api-key" needs api_key.' };
+  }
+  const badCidr = (registration.ip_allowlist ?? []).find((cidr) => parseCidr(cidr) === undefined);
+  if (badCidr !== undefined) return { ok: false, code: 'validation_failed', message: `ip_allowlist: "${badCidr}" is not an IPv4 or IPv6 address or CIDR.` };
+  if (registration.path !== undefined) {
+    if (RESERVED_PATH_PREFIXES.some((prefix) => registration.path?.startsWith(prefix))) {
+      return { ok: false, code: 'validation_failed', message: `path: "${registration.path}" is reserved for Switchboard's own API.` };
+    }
+    if ((await findWebhookEndpointByPath(store.db, registration.path)) !== undefined) {
+      return { ok: false, code: 'path_taken', message: `path: "${registration.path}" is already used by another endpoint.` };
+    }
+  }
+  if ((await findWebhookEndpoint(store.db, registration.endpoint_id)) !== undefined) {
+    return { ok: false, code: 'endpoint_exists', message: `Endpoint "${registration.endpoint_id}" already exists.` };
+  }
+
+  const generatedSecret = scheme.usesSecret && registration.secret === undefined ? generateWebhookSecret() : undefined;
+  const secret = registration.secret ?? generatedSecret;
+  const row = {
+    endpoint_id: registration.endpoint_id,
+    url: registration.url ?? null,
+    path: registration.path ?? null,
+    events: JSON.stringify(registration.events ?? []),
+    retry_config: registration.retry_config === undefined ? null : JSON.stringify(registration.retry_config),
+    verification: JSON.stringify({ scheme: schemeName, ...options }),
+    api_key_hash: registration.api_key === undefined ? null : hashApiKey(registration.api_key),
+    ip_allowlist: JSON.stringify(registration.ip_allowlist ?? []),
+    rate_limit: registration.rate_limit === undefined && defaults.rateLimit === undefined ? null : JSON.stringify(registration.rate_limit ?? defaults.rateLimit),
+    idempotency: registration.idempotency === undefined ? null : JSON.stringify(registration.idempotency),
+    event_type: registration.event_type === undefined ? null : JSON.stringify(registration.event_type),
+    max_payload_bytes: registration.max_payload_bytes ?? defaults.maxPayloadBytes,
+    allow_unsigned: registration.allow_unsigned === true ? 1 : 0,
+    active: 1,
+    created_at: nowMs,
+    updated_at: nowMs,
+  };
+  const secretRow =
+    secret === undefined
+      ? undefined
+      : { secret_id: newId(), endpoint_id: registration.endpoint_id, secret_ciphertext: secretBox.encrypt(secret), created_at: nowMs, expires_at: null };
+  let inserted: boolean;
+  try {
+    inserted = await store.db.transaction().execute((trx) => insertWebhookEndpoint(trx, row, secretRow));
+  } catch (error) {
+    // A concurrent registration claimed the same path between our check and the insert.
+    if (registration.path !== undefined && (await findWebhookEndpointByPath(store.db, registration.path)) !== undefined) {
+      return { ok: false, code: 'path_taken', message: `path: "${registration.path}" is already used by another endpoint.` };
+    }
+    throw error;
+  }
+  if (!inserted) return { ok: false, code: 'endpoint_exists', message: `Endpoint "${registration.endpoint_id}" already exists.` };
+  const stored = await findWebhookEndpoint(store.db, registration.endpoint_id);
+  if (stored === undefined) throw new Error('Endpoint vanished right after insert');
+  return { ok: true, endpoint: endpointFromRow(stored), ...(generatedSecret === undefined ? {} : { generatedSecret }) };
+}
+
+function schemeUsesTimestamps(name: string): boolean {
+  return ['standard-webhooks', 'hmac', 'chainsync', 'botlyne', 'stripe', 'slack', 'calendly'].includes(name);
+}

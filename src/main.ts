@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import type { SwitchboardConfig } from './config/config-schema.js';
+import { resolveKeys } from './config/resolve-keys.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createSecretBox } from './crypto/secret-box.js';
+import { buildApp } from './http/build-app.js';
+import { createMetrics } from './http/metrics.js';
+import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
+import { commitIngestBatch, type IngestItem, type IngestResult } from './store/events/commit-ingest-batch.js';
+import { GroupCommitter } from './store/group-committer.js';
+import { migrateToLatest } from './store/migrate-to-latest.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+export interface Switchboard {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly adminKey: string;
+  /** The address the server listens on (after `listen`), e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** Stops accepting, finishes in-flight requests, commits pending writes, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** false: build everything but do not open a port (tests using inject). */
+  readonly listen?: boolean;
+}
+
+/** Creates the JSON logger. Secrets never reach it: headers are not logged, and auth values are redacted if they are. */
+export function createLogger(level: SwitchboardConfig['log_level']): Logger {
+  return pino({
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.secret', '*.api_key'], censor: '[redacted]' },
+  });
+}
+
+/** The composition root: opens the store, runs migrations, wires ingress, HTTP and metrics, and listens. */
+export async function startSwitchboard(config: SwitchboardConfig, options: StartOptions = {}): Promise<Switchboard> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.log_level);
+  const keys = resolveKeys(config);
+  for (const file of keys.generatedFiles) logger.warn({ file }, 'generated a key on first start; it is kept in this file (mode 0600)');
+
+  const store = await openStore({
+    databaseUrl: config.database_url,
+    dataDir: config.data_dir,
+    sqliteSynchronous: config.store.sqlite_synchronous,
+    poolSize: config.store.pool_size,
+    pgSchema: config.store.pg_schema,
+  });
+  const applied = await migrateToLatest(store);
+  for (const result of applied) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+
+  const metrics = createMetrics();
+  const secretBox = createSecretBox(keys.secretKey);
+  const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
+  await directory.reload();
+  const committer = new GroupCommitter<IngestItem, IngestResult>({
+    commit: (items) => commitIngestBatch(store.db, items),
+    maxBatchSize: config.ingest.batch_max_size,
+    maxConcurrentCommits: store.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(config.store.pool_size / 2)),
+    onCommit: (size, durationMs) => {
+      metrics.storeCommitDuration.observe({ operation: 'ingest' }, durationMs / 1000);
+      metrics.storeBatchSize.observe({ operation: 'ingest' }, size);
+    },
+  });
+  const redis = config.redis_url === undefined ? undefined : new Redis(config.redis_url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+
+  const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
+  let url = '';
+  if (options.listen !== false) {
+    url = await app.listen({ host: config.server.host, port: config.server.port });
+    logger.info({ url, store: store.dialect, admin_key_file: config.admin_key === undefined ? `${config.data_dir}/admin.key` : '(from config)' }, 'switchboard listening');
+  } else {
+    await app.ready();
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    adminKey: keys.adminKey,
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await committer.drain();
+        redis?.disconnect();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

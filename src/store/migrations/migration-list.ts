@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { migration0001Foundation } from './0001-foundation.js';
+
+/** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
+export const migrationList: Readonly<Record<string, Migration>> = {
+  '0001-foundation': migration0001Foundation,
+};

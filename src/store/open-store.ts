@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** postgres://… selects PostgreSQL; otherwise SQLite in dataDir. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  readonly poolSize?: number;
+  /** PostgreSQL schema (search_path); created when missing. Tests give each file its own. */
+  readonly pgSchema?: string;
+}
+
+// int8 (bigint) columns hold epoch milliseconds, well inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** Opens SQLite (WAL) or PostgreSQL behind one Kysely interface. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.pgSchema ?? 'public');
+  return openSqlite(options.dataDir, options.sqliteSynchronous ?? 'FULL');
+}
+
+function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Store {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const sqlite = new SqliteDatabase(join(dir, 'switchboard.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${synchronous}`);
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number, schema: string): Promise<Store> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name: ${schema}`);
+  if (schema !== 'public') {
+    const bootstrap = new pg.Client({ connectionString: url });
+    await bootstrap.connect();
+    try {
+      await bootstrap.query(`create schema if not exists ${schema}`);
+    } finally {
+      await bootstrap.end();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}` });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
