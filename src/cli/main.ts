@@ -103,7 +103,10 @@ program
     if (scheme === undefined) throw new ConfigError(`Unknown scheme "${schemeName}".`);
     const parsed = scheme.parseOptions(options);
     if (!parsed.ok) throw new ConfigError(`Scheme options: ${parsed.message}`);
-    if (scheme.usesSecret && secret === undefined) throw new ConfigError('Give --secret (or SWITCHBOARD_SIGN_SECRET).');
+    // api-key "signs" with the plain key itself; the store holds only its hash, so it must be given.
+    if ((scheme.usesSecret || scheme.name === 'api-key') && secret === undefined) {
+      throw new ConfigError(scheme.name === 'api-key' ? 'Give the plain API key with --secret.' : 'Give --secret (or SWITCHBOARD_SIGN_SECRET).');
+    }
     const headers = scheme.sign(body, secret ?? '', parsed.options, { url: opts.url, messageId: `msg_${Date.now().toString(36)}`, nowMs: Date.now() });
     if (opts.format === 'json') console.log(JSON.stringify(headers, null, 2));
     else if (opts.format === 'http') for (const [name, value] of Object.entries(headers)) console.log(`${name}: ${value}`);

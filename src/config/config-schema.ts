@@ -38,7 +38,7 @@ export const ConfigSchema = Type.Object(
     store: Type.Object(
       {
         /** SQLite `synchronous` pragma: FULL survives power loss; NORMAL survives process crashes only. */
-        sqlite_synchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
+        sqlite_synchronous: Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL'), Type.Literal('OFF')], { default: 'FULL' }),
         /** PostgreSQL connection pool size per process. */
         pool_size: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
         /** PostgreSQL schema to use (created if missing). */

@@ -26,6 +26,7 @@ const envKeys: ReadonlyArray<readonly [string, string, 'string' | 'integer' | 't
   ['SWITCHBOARD_ADMIN_KEY', 'admin_key', 'string'],
   ['SWITCHBOARD_SECRET_KEY', 'secret_key', 'string'],
   ['LOG_LEVEL', 'log_level', 'string'],
+  ['SWITCHBOARD_PG_SCHEMA', 'store.pg_schema', 'string'],
 ];
 
 /** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */

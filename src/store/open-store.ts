@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -10,7 +11,7 @@ export interface OpenStoreOptions {
   /** postgres://… selects PostgreSQL; otherwise SQLite in dataDir. */
   readonly databaseUrl?: string | undefined;
   readonly dataDir: string;
-  readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  readonly sqliteSynchronous?: 'FULL' | 'NORMAL' | 'OFF';
   readonly poolSize?: number;
   /** PostgreSQL schema (search_path); created when missing. Tests give each file its own. */
   readonly pgSchema?: string;
@@ -25,7 +26,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return openSqlite(options.dataDir, options.sqliteSynchronous ?? 'FULL');
 }
 
-function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Store {
+function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): Store {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const sqlite = new SqliteDatabase(join(dir, 'switchboard.db'));
@@ -37,6 +38,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Store {
   return {
     db,
     dialect: 'sqlite',
+    sqlite,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -46,10 +48,17 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL'): Store {
   };
 }
 
+/** Like libpq, a URL without a user name connects as the operating-system user. */
+export function connectionConfig(url: string): pg.ClientConfig {
+  const parsed = new URL(url);
+  if (parsed.username === '') parsed.username = userInfo().username;
+  return { connectionString: parsed.toString() };
+}
+
 async function openPostgres(url: string, poolSize: number, schema: string): Promise<Store> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name: ${schema}`);
   if (schema !== 'public') {
-    const bootstrap = new pg.Client({ connectionString: url });
+    const bootstrap = new pg.Client(connectionConfig(url));
     await bootstrap.connect();
     try {
       await bootstrap.query(`create schema if not exists ${schema}`);
@@ -57,7 +66,7 @@ async function openPostgres(url: string, poolSize: number, schema: string): Prom
       await bootstrap.end();
     }
   }
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}` });
+  const pool = new pg.Pool({ ...connectionConfig(url), max: poolSize, options: `-c search_path=${schema}` });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -42,7 +42,7 @@ export async function registerWebhookEndpoint(
     return { ok: false, code: 'verification_invalid', message: `Unknown verification scheme "${schemeName}". Known: ${schemeNames.join(', ')}.` };
   }
   const options = { ...rawOptions };
-  if (options['tolerance_seconds'] === undefined && schemeUsesTimestamps(schemeName)) options['tolerance_seconds'] = defaults.toleranceSeconds;
+  if (options['tolerance_seconds'] === undefined && schemeUsesTimestamps(schemeName, options)) options['tolerance_seconds'] = defaults.toleranceSeconds;
   const parsed = scheme.parseOptions(options);
   if (!parsed.ok) return { ok: false, code: 'verification_invalid', message: `verification: ${parsed.message}` };
   if (schemeName === 'none' && registration.allow_unsigned !== true) {
@@ -105,6 +105,8 @@ export async function registerWebhookEndpoint(
   return { ok: true, endpoint: endpointFromRow(stored), ...(generatedSecret === undefined ? {} : { generatedSecret }) };
 }
 
-function schemeUsesTimestamps(name: string): boolean {
-  return ['standard-webhooks', 'hmac', 'chainsync', 'botlyne', 'stripe', 'slack', 'calendly'].includes(name);
+/** Schemes that sign a timestamp take the configured default tolerance (generic hmac only with a timestamp header). */
+function schemeUsesTimestamps(name: string, options: Readonly<Record<string, unknown>>): boolean {
+  if (name === 'hmac') return options['timestamp_header'] !== undefined;
+  return ['standard-webhooks', 'chainsync', 'botlyne', 'stripe', 'slack', 'calendly'].includes(name);
 }

@@ -1,0 +1,81 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database, WebhookRequestLogsTable } from '../database.js';
+import type { IngestItem, IngestResult } from './commit-ingest-batch.js';
+
+/** Prepared statements for one SQLite handle, made once. */
+interface Statements {
+  readonly insertEvent: BetterSqlite3.Statement;
+  readonly findDuplicate: BetterSqlite3.Statement;
+  readonly insertLog: BetterSqlite3.Statement;
+  readonly addStat: BetterSqlite3.Statement;
+  readonly batch: (items: readonly IngestItem[]) => IngestResult[];
+}
+
+const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
+
+/**
+ * The SQLite form of commitIngestBatch, with the same semantics: one transaction per batch,
+ * duplicates resolve to the original event, one row per request in the log, counters added.
+ * Kysely builds and SQLite prepares a new multi-row statement for every batch; reusing prepared
+ * single-row statements measured about 4× cheaper per webhook, which is why this path exists.
+ * It holds Kysely's connection while it runs, so it never interleaves with a Kysely transaction.
+ */
+export async function commitIngestBatchSqlite(db: Kysely<Database>, sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): Promise<IngestResult[]> {
+  const statements = prepared.get(sqlite) ?? prepare(sqlite);
+  return db.connection().execute(async () => {
+    try {
+      return statements.batch(items);
+    } catch (error) {
+      if (items.length === 1) throw error;
+      // One bad row must not fail the others: retry each item in its own transaction.
+      return items.flatMap((item) => statements.batch([item]));
+    }
+  });
+}
+
+function prepare(sqlite: BetterSqlite3.Database): Statements {
+  const insertEvent = sqlite.prepare(
+    `insert into events (id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key)
+     values (@id, @source, @type, @subject, @time, @received_at, @datacontenttype, @data, @data_base64, @extensions, @idempotency_key)
+     on conflict (source, idempotency_key) do nothing`,
+  );
+  const findDuplicate = sqlite.prepare('select id from events where source = ? and idempotency_key = ?').pluck();
+  const insertLog = sqlite.prepare(
+    `insert into webhook_request_logs (id, endpoint_id, received_at, request_id, client_ip, method, path, outcome, reason, status_code, latency_ms, event_id, headers)
+     values (@id, @endpoint_id, @received_at, @request_id, @client_ip, @method, @path, @outcome, @reason, @status_code, @latency_ms, @event_id, @headers)`,
+  );
+  const addStat = sqlite.prepare(
+    `insert into webhook_endpoint_stats (endpoint_id, outcome, reason, count, last_at) values (?, ?, ?, ?, ?)
+     on conflict (endpoint_id, outcome, reason) do update set count = count + excluded.count, last_at = max(last_at, excluded.last_at)`,
+  );
+  const batch = sqlite.transaction((items: readonly IngestItem[]): IngestResult[] => {
+    const stats = new Map<string, [string, string, string, number, number]>();
+    const results = items.map((item): IngestResult => {
+      let log: WebhookRequestLogsTable = item.log;
+      let result: IngestResult = { outcome: 'logged' };
+      const event = item.event;
+      if (event !== null) {
+        const inserted = insertEvent.run(event).changes === 1;
+        const eventId = inserted ? event.id : (findDuplicate.get(event.source, event.idempotency_key) as string);
+        result = { outcome: inserted ? 'accepted' : 'duplicate', eventId };
+        log = { ...log, outcome: result.outcome, status_code: inserted ? 202 : 200, event_id: eventId };
+      }
+      insertLog.run(log);
+      const reason = log.reason ?? '';
+      const key = `${log.endpoint_id}\u0000${log.outcome}\u0000${reason}`;
+      const stat = stats.get(key);
+      if (stat === undefined) stats.set(key, [log.endpoint_id, log.outcome, reason, 1, log.received_at]);
+      else {
+        stat[3] += 1;
+        stat[4] = Math.max(stat[4], log.received_at);
+      }
+      return result;
+    });
+    for (const stat of stats.values()) addStat.run(...stat);
+    return results;
+  });
+  const statements = { insertEvent, findDuplicate, insertLog, addStat, batch };
+  prepared.set(sqlite, statements);
+  return statements;
+}
