@@ -9,7 +9,7 @@ import { buildApp } from './http/build-app.js';
 import { createMetrics } from './http/metrics.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
 import { commitIngestBatch, type IngestItem, type IngestResult } from './store/events/commit-ingest-batch.js';
-import { commitIngestBatchSqlite } from './store/events/commit-ingest-batch-sqlite.js';
+import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
 import { openStore } from './store/open-store.js';
@@ -61,8 +61,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
   const secretBox = createSecretBox(keys.secretKey);
   const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
   await directory.reload();
+  const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
   const committer = new GroupCommitter<IngestItem, IngestResult>({
-    commit: (items) => (store.sqlite === undefined ? commitIngestBatch(store.db, items) : commitIngestBatchSqlite(store.db, store.sqlite, items)),
+    commit: (items) => (sqliteWriter === undefined ? commitIngestBatch(store.db, items) : sqliteWriter.commit(items)),
     maxBatchSize: config.ingest.batch_max_size,
     maxConcurrentCommits: store.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(config.store.pool_size / 2)),
     onCommit: (size, durationMs) => {
@@ -92,6 +93,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       closing ??= (async () => {
         await app.close();
         await committer.drain();
+        await sqliteWriter?.close();
         redis?.disconnect();
         await store.close();
       })();

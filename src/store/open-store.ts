@@ -29,7 +29,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): Store {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const sqlite = new SqliteDatabase(join(dir, 'switchboard.db'));
+  const file = join(dir, 'switchboard.db');
+  const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
@@ -39,6 +40,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): St
     db,
     dialect: 'sqlite',
     sqlite,
+    sqliteFile: { path: file, synchronous },
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -62,6 +64,10 @@ async function openPostgres(url: string, poolSize: number, schema: string): Prom
     await bootstrap.connect();
     try {
       await bootstrap.query(`create schema if not exists ${schema}`);
+    } catch (error) {
+      // IF NOT EXISTS is not race-safe: when instances start together, the loser gets a unique
+      // violation on pg_namespace, and the schema it wanted exists.
+      if ((error as { code?: unknown }).code !== '23505') throw error;
     } finally {
       await bootstrap.end();
     }

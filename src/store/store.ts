@@ -12,6 +12,8 @@ export interface Store {
    * a Kysely transaction on the same connection.
    */
   readonly sqlite?: BetterSqlite3.Database;
+  /** The SQLite database file and its `synchronous` setting, for threads that open their own connection. */
+  readonly sqliteFile?: { readonly path: string; readonly synchronous: 'FULL' | 'NORMAL' | 'OFF' };
   /** Measures a trivial round trip, for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

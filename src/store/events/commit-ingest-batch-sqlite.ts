@@ -79,3 +79,17 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
   prepared.set(sqlite, statements);
   return statements;
 }
+
+/**
+ * The synchronous core of commitIngestBatchSqlite, for a handle no Kysely instance shares (the
+ * ingest writer thread owns its own connection).
+ */
+export function commitIngestBatchSqliteSync(sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): IngestResult[] {
+  const statements = prepared.get(sqlite) ?? prepare(sqlite);
+  try {
+    return statements.batch(items);
+  } catch (error) {
+    if (items.length === 1) throw error;
+    return items.flatMap((item) => statements.batch([item]));
+  }
+}

@@ -1,0 +1,30 @@
+// The body of the SQLite ingest writer thread: its own connection, prepared statements, one
+// transaction per batch. A batch is acknowledged to the main thread only after COMMIT returns.
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { commitIngestBatchSqliteSync } from '../events/commit-ingest-batch-sqlite.js';
+import type { WriterInit, WriterRequest, WriterResponse } from './writer-protocol.js';
+
+const init = workerData as WriterInit;
+const sqlite = new SqliteDatabase(init.file);
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma(`synchronous = ${init.synchronous}`);
+sqlite.pragma('busy_timeout = 5000');
+
+const port = parentPort;
+if (port === null) throw new Error('sqlite-writer-thread must run as a worker thread');
+port.on('message', (request: WriterRequest | 'close') => {
+  if (request === 'close') {
+    sqlite.close();
+    port.close();
+    return;
+  }
+  let response: WriterResponse;
+  try {
+    response = { id: request.id, ok: true, results: commitIngestBatchSqliteSync(sqlite, request.items) };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    response = { id: request.id, ok: false, message: err.message, stack: err.stack };
+  }
+  port.postMessage(response);
+});
