@@ -40,6 +40,30 @@ export function createLogger(level: SwitchboardConfig['log_level']): Logger {
   });
 }
 
+/** How long start-up waits for Redis before serving without it (rate limits fail open until it connects). */
+const REDIS_CONNECT_WAIT_MS = 2000;
+
+/**
+ * Resolves true once Redis is connected, false on the first connection error or after `timeoutMs`.
+ * Without this wait the server could answer before its rate-limit store is usable.
+ */
+function redisConnected(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (connected: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(connected);
+    };
+    const onReady = () => settle(true);
+    const onError = () => settle(false);
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}
+
 /** The composition root: opens the store, runs migrations, wires ingress, HTTP and metrics, and listens. */
 export async function startSwitchboard(config: SwitchboardConfig, options: StartOptions = {}): Promise<Switchboard> {
   const clock = options.clock ?? systemClock;
@@ -65,7 +89,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
   const committer = new GroupCommitter<IngestItem, IngestResult>({
     commit: (items) => (sqliteWriter === undefined ? commitIngestBatch(store.db, items) : sqliteWriter.commit(items)),
     maxBatchSize: config.ingest.batch_max_size,
-    maxConcurrentCommits: store.dialect === 'sqlite' ? 1 : Math.max(1, Math.floor(config.store.pool_size / 2)),
+    maxConcurrentCommits: store.dialect === 'sqlite' ? 2 : Math.max(1, Math.floor(config.store.pool_size / 2)),
     onCommit: (size, durationMs) => {
       metrics.storeCommitDuration.observe({ operation: 'ingest' }, durationMs / 1000);
       metrics.storeBatchSize.observe({ operation: 'ingest' }, size);
@@ -73,6 +97,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
   });
   const redis = config.redis_url === undefined ? undefined : new Redis(config.redis_url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  if (redis !== undefined && !(await redisConnected(redis, REDIS_CONNECT_WAIT_MS))) {
+    logger.warn('redis is not reachable yet: rate limits are not enforced until it is, and /health/detailed reports degraded');
+  }
 
   const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
   let url = '';

@@ -1,8 +1,11 @@
 import { coerceError } from '../core/coerce-error.js';
 
 export interface GroupCommitterOptions<I, R> {
-  /** Commits a whole batch in one transaction and returns one result per item, in order. */
-  readonly commit: (items: readonly I[]) => Promise<readonly R[]>;
+  /**
+   * Commits a whole batch in one transaction and returns one result per item, in order. An Error in
+   * an item's place rejects that item alone (its own write failed; the others committed).
+   */
+  readonly commit: (items: readonly I[]) => Promise<readonly (R | Error)[]>;
   readonly maxBatchSize: number;
   /** Batches committing at once (1 for SQLite's single writer; more for a PostgreSQL pool). */
   readonly maxConcurrentCommits: number;
@@ -72,7 +75,11 @@ export class GroupCommitter<I, R> {
     try {
       const results = await this.#options.commit(batch.map((p) => p.item));
       this.#options.onCommit?.(batch.length, performance.now() - started, false);
-      batch.forEach((pending, index) => pending.resolve(results[index] as R));
+      batch.forEach((pending, index) => {
+        const result = results[index] as R | Error;
+        if (result instanceof Error) pending.reject(result);
+        else pending.resolve(result);
+      });
     } catch (thrown) {
       this.#options.onCommit?.(batch.length, performance.now() - started, true);
       const error = coerceError(thrown);

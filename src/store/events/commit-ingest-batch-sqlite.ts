@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { coerceError } from '../../core/coerce-error.js';
 import type { Database, WebhookRequestLogsTable } from '../database.js';
 import type { IngestItem, IngestResult } from './commit-ingest-batch.js';
 
@@ -21,17 +22,12 @@ const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
  * single-row statements measured about 4× cheaper per webhook, which is why this path exists.
  * It holds Kysely's connection while it runs, so it never interleaves with a Kysely transaction.
  */
-export async function commitIngestBatchSqlite(db: Kysely<Database>, sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): Promise<IngestResult[]> {
-  const statements = prepared.get(sqlite) ?? prepare(sqlite);
-  return db.connection().execute(async () => {
-    try {
-      return statements.batch(items);
-    } catch (error) {
-      if (items.length === 1) throw error;
-      // One bad row must not fail the others: retry each item in its own transaction.
-      return items.flatMap((item) => statements.batch([item]));
-    }
-  });
+export async function commitIngestBatchSqlite(
+  db: Kysely<Database>,
+  sqlite: BetterSqlite3.Database,
+  items: readonly IngestItem[],
+): Promise<Array<IngestResult | Error>> {
+  return db.connection().execute(async () => commitIngestBatchSqliteSync(sqlite, items));
 }
 
 function prepare(sqlite: BetterSqlite3.Database): Statements {
@@ -84,12 +80,20 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
  * The synchronous core of commitIngestBatchSqlite, for a handle no Kysely instance shares (the
  * ingest writer thread owns its own connection).
  */
-export function commitIngestBatchSqliteSync(sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): IngestResult[] {
+export function commitIngestBatchSqliteSync(sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): Array<IngestResult | Error> {
   const statements = prepared.get(sqlite) ?? prepare(sqlite);
   try {
     return statements.batch(items);
   } catch (error) {
     if (items.length === 1) throw error;
-    return items.flatMap((item) => statements.batch([item]));
+    // One bad row must not fail the others: retry each item in its own transaction, and give an
+    // item whose retry fails its Error in place of a result.
+    return items.map((item): IngestResult | Error => {
+      try {
+        return statements.batch([item])[0] as IngestResult;
+      } catch (itemError) {
+        return coerceError(itemError);
+      }
+    });
   }
 }

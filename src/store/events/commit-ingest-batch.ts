@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { coerceError } from '../../core/coerce-error.js';
 import type { Database, Db, EventsTable, WebhookRequestLogsTable } from '../database.js';
 
 /** One request's write: an event to append (absent for rejected requests) and its request-log row. */
@@ -19,16 +20,22 @@ const ROWS_PER_STATEMENT = 200;
 /**
  * Appends a batch of events and request-log rows in ONE transaction: a repeated idempotency key
  * (already stored, or earlier in the same batch) resolves to the original event and stores nothing
- * new. When the batch as a whole fails, each item is retried on its own so one bad row cannot fail
- * the others.
+ * new. When the batch as a whole fails, each item is retried in its own transaction so one bad row
+ * cannot fail the others: an item whose retry fails gets its Error in place of a result.
  */
-export async function commitIngestBatch(db: Kysely<Database>, items: readonly IngestItem[]): Promise<IngestResult[]> {
+export async function commitIngestBatch(db: Kysely<Database>, items: readonly IngestItem[]): Promise<Array<IngestResult | Error>> {
   try {
     return await db.transaction().execute((trx) => writeItems(trx, items));
   } catch (error) {
     if (items.length === 1) throw error;
-    const results: IngestResult[] = [];
-    for (const item of items) results.push(...(await db.transaction().execute((trx) => writeItems(trx, [item]))));
+    const results: Array<IngestResult | Error> = [];
+    for (const item of items) {
+      try {
+        results.push(...(await db.transaction().execute((trx) => writeItems(trx, [item]))));
+      } catch (itemError) {
+        results.push(coerceError(itemError));
+      }
+    }
     return results;
   }
 }
@@ -37,7 +44,7 @@ async function writeItems(trx: Db, items: readonly IngestItem[]): Promise<Ingest
   const results: IngestResult[] = new Array(items.length);
   const firstIndexByKey = new Map<string, number>();
   const sameAs = new Map<number, number>();
-  const toInsert: EventsTable[] = [];
+  const toInsert: Array<{ readonly lockKey: string; readonly event: EventsTable }> = [];
   items.forEach((item, index) => {
     const event = item.event;
     if (event === null) return;
@@ -50,14 +57,17 @@ async function writeItems(trx: Db, items: readonly IngestItem[]): Promise<Ingest
       }
       firstIndexByKey.set(key, index);
     }
-    toInsert.push(event);
+    toInsert.push({ lockKey: `${event.source}\u0000${event.idempotency_key ?? ''}`, event });
   });
+  // Concurrent batches (PostgreSQL) take unique-index locks in row order: sorting gives every batch
+  // the same order, so two batches holding the same keys in opposite orders cannot deadlock.
+  const events = toInsert.sort((a, b) => compareStrings(a.lockKey, b.lockKey)).map((entry) => entry.event);
 
   const insertedIds = new Set<string>();
-  for (let start = 0; start < toInsert.length; start += ROWS_PER_STATEMENT) {
+  for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
     const rows = await trx
       .insertInto('events')
-      .values(toInsert.slice(start, start + ROWS_PER_STATEMENT))
+      .values(events.slice(start, start + ROWS_PER_STATEMENT))
       .onConflict((oc) => oc.columns(['source', 'idempotency_key']).doNothing())
       .returning('id')
       .execute();
@@ -113,9 +123,11 @@ async function addStats(trx: Db, logs: readonly WebhookRequestLogsTable[]): Prom
     }
   }
   if (counts.size === 0) return;
+  // Every batch updates the counter rows in one order (see the events insert), so none deadlock.
+  const rows = [...counts].sort(([a], [b]) => compareStrings(a, b)).map(([, row]) => row);
   await trx
     .insertInto('webhook_endpoint_stats')
-    .values([...counts.values()])
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['endpoint_id', 'outcome', 'reason']).doUpdateSet({
         count: sql`webhook_endpoint_stats.count + excluded.count`,
@@ -123,4 +135,8 @@ async function addStats(trx: Db, logs: readonly WebhookRequestLogsTable[]): Prom
       }),
     )
     .execute();
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -10,7 +10,7 @@ import type { WriterInit, WriterRequest, WriterResponse } from './writer-protoco
  */
 export class SqliteIngestWriter {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve(results: IngestResult[]): void; reject(error: Error): void }>();
+  readonly #pending = new Map<number, { resolve(results: Array<IngestResult | Error>): void; reject(error: Error): void }>();
   #nextId = 1;
   #closed: Promise<void> | undefined;
   #failure: Error | undefined;
@@ -33,8 +33,8 @@ export class SqliteIngestWriter {
     this.#worker.on('exit', (code) => this.#failAll(new Error(`SQLite writer thread exited (${code})`)));
   }
 
-  /** Commits one batch in one transaction; resolves after COMMIT. */
-  commit(items: readonly IngestItem[]): Promise<IngestResult[]> {
+  /** Commits one batch in one transaction; resolves after COMMIT (an Error in an item's place: that item alone failed). */
+  commit(items: readonly IngestItem[]): Promise<Array<IngestResult | Error>> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {

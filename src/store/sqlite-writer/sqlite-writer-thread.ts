@@ -21,10 +21,16 @@ port.on('message', (request: WriterRequest | 'close') => {
   }
   let response: WriterResponse;
   try {
-    response = { id: request.id, ok: true, results: commitIngestBatchSqliteSync(sqlite, request.items) };
+    const results = commitIngestBatchSqliteSync(sqlite, request.items);
+    // Structured clone keeps a plain Error but turns a subclass (SqliteError) into a bare object.
+    response = { id: request.id, ok: true, results: results.map((result) => (result instanceof Error ? plainError(result) : result)) };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     response = { id: request.id, ok: false, message: err.message, stack: err.stack };
   }
   port.postMessage(response);
 });
+
+function plainError(error: Error): Error {
+  return Object.assign(new Error(error.message), { stack: error.stack });
+}

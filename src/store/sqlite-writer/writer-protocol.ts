@@ -4,7 +4,8 @@ import type { IngestItem, IngestResult } from '../events/commit-ingest-batch.js'
 export type WriterRequest = { readonly id: number; readonly items: readonly IngestItem[] };
 
 export type WriterResponse =
-  | { readonly id: number; readonly ok: true; readonly results: readonly IngestResult[] }
+  /** An Error in an item's place: that item alone failed (structured clone keeps its message and stack). */
+  | { readonly id: number; readonly ok: true; readonly results: readonly (IngestResult | Error)[] }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly stack?: string | undefined };
 
 /** What the thread needs to open its own connection to the same database file. */
