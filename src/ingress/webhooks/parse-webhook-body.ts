@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { jsonNestingExceeds } from './json-nesting-exceeds.js';
 
 /** How a body of each supported media type is kept on the envelope. */
 export type BodyKind = 'json' | 'form' | 'xml' | 'text' | 'bytes';
@@ -17,7 +18,22 @@ export function bodyKindFor(mediaType: string): BodyKind | undefined {
   return undefined;
 }
 
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false });
+/** Deepest JSON nesting accepted; far beyond any real webhook, far below where JSON.stringify overflows. */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * XML text stays text: no number coercion ("02134", "+15551234567" and "0x1F" are kept as sent).
+ * Character references (`&amp;`, `&#65;`) are decoded, as XML defines; the parser never fetches
+ * external entities and bounds internal entity expansion.
+ */
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  htmlEntities: true,
+});
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses verified raw bytes into envelope data. Malformed input is a value, not an exception. */
@@ -31,6 +47,7 @@ export function parseWebhookBody(kind: BodyKind, raw: Buffer): ParsedBody {
   }
   switch (kind) {
     case 'json':
+      if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) return { ok: false, message: `Malformed JSON: nested deeper than ${MAX_JSON_DEPTH} levels.` };
       try {
         return { ok: true, kind, data: JSON.parse(text) as unknown };
       } catch (error) {
@@ -41,7 +58,12 @@ export function parseWebhookBody(kind: BodyKind, raw: Buffer): ParsedBody {
     case 'xml': {
       const valid = XMLValidator.validate(text);
       if (valid !== true) return { ok: false, message: `Malformed XML: ${valid.err.msg} (line ${valid.err.line})` };
-      return { ok: true, kind, data: xmlParser.parse(text) as unknown };
+      // The validator passes some documents the parser refuses (external entities, expansion limits).
+      try {
+        return { ok: true, kind, data: xmlParser.parse(text) as unknown };
+      } catch (error) {
+        return { ok: false, message: `Malformed XML: ${(error as Error).message}` };
+      }
     }
     case 'text':
       return { ok: true, kind, data: text };
