@@ -50,6 +50,16 @@ describe('rate limit in memory', () => {
     }
     await expectHealthy(sb);
   });
+
+  it('counts one endpoint\'s requests together across all three receive paths', async () => {
+    const secret = await registerEndpoint(sb, { endpoint_id: 'three-paths', rate_limit: LIMIT, path: '/hooks/three-paths' });
+    await expectAccepted(await post(sb, '/integration/webhooks/three-paths', BODY, signed(secret)));
+    await expectAccepted(await post(sb, '/api/v1/integrations/webhook/three-paths', BODY, signed(secret)));
+    await expectAccepted(await post(sb, '/hooks/three-paths', BODY, signed(secret)));
+    await expectRefused(sb, { status: 429, code: 'rate_limited', endpointId: 'three-paths' }, () =>
+      post(sb, '/api/v1/integrations/webhook/three-paths', BODY, signed(secret)),
+    );
+  });
 });
 
 describe('rate limit shared through Redis', () => {

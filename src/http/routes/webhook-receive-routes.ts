@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import type { ResolvedEndpoint } from '../../ingress/webhooks/endpoint-directory.js';
@@ -9,6 +9,7 @@ import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
 import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
 import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
 import type { AppDeps } from '../app-deps.js';
+import { EndpointIdParams } from '../schemas/webhook-schemas.js';
 
 /** Per-request state of a webhook on its way through the hooks below. */
 export interface WebhookRequestState {
@@ -36,7 +37,15 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => readRawBody(request, payload, deps.config.webhooks.default_max_payload_bytes, done));
 
-  app.addHook('onRequest', async (request) => {
+  // One limiter for all three receive paths, so an endpoint's limit is shared however it is reached
+  // (route-level limits would keep a separate counter per route). Keyed per endpoint and client address.
+  const rateLimit = app.rateLimit({
+    keyGenerator: (request: FastifyRequest) => `${request.webhookState?.resolved.endpoint.endpointId ?? ''}|${request.ip}`,
+    max: (request: FastifyRequest) => request.webhookState?.resolved.endpoint.rateLimit?.requests ?? 1,
+    timeWindow: (request: FastifyRequest) => (request.webhookState?.resolved.endpoint.rateLimit?.per_seconds ?? 1) * 1000,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
     const params = request.params as { endpoint_id?: string };
     const path = request.url.split('?', 1)[0] as string;
     const resolved = params.endpoint_id !== undefined ? await deps.directory.findById(params.endpoint_id) : await deps.directory.findByPath(path);
@@ -47,6 +56,7 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
     request.webhookState = { resolved, inbound: inboundFrom(request, path, deps), logged: false, outcome: undefined };
     if (!resolved.endpoint.active) throw new ApiError('endpoint_inactive');
     if (!resolved.ipAllowlist.allows(request.ip)) throw new ApiError('ip_not_allowed', `Address ${request.ip} is not allowed for this endpoint.`);
+    if (resolved.endpoint.rateLimit !== null) await rateLimit.call(app, request, reply);
   });
 
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -91,18 +101,14 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
     }
   });
 
-  const options: RouteShorthandOptions = {
-    schema: { hide: true },
-    config: {
-      rateLimit: {
-        // Per endpoint and client address; endpoints without a rate_limit are not counted at all.
-        allowList: (request: FastifyRequest) => request.webhookState?.resolved.endpoint.rateLimit == null,
-        keyGenerator: (request: FastifyRequest) => `${request.webhookState?.resolved.endpoint.endpointId ?? ''}|${request.ip}`,
-        max: (request: FastifyRequest) => request.webhookState?.resolved.endpoint.rateLimit?.requests ?? 1,
-        timeWindow: (request: FastifyRequest) => (request.webhookState?.resolved.endpoint.rateLimit?.per_seconds ?? 1) * 1000,
-      },
-    },
-  };
+  const receiveSchema = (summary: string) => ({
+    tags: ['receiving'],
+    summary,
+    description:
+      'Verifies the request with the endpoint\'s scheme and commits it before answering: 202 {event_id, status: "accepted"}, ' +
+      '200 {event_id, status: "duplicate"} for a repeated idempotency key, 200 {status: "ignored"} for an unsubscribed event type. See docs/webhooks.md.',
+    params: EndpointIdParams,
+  });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.webhookState as WebhookRequestState;
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -124,10 +130,10 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       }
     }
   };
-  app.post('/integration/webhooks/:endpoint_id', options, handler);
-  app.post('/api/v1/integrations/webhook/:endpoint_id', options, handler);
+  app.post('/integration/webhooks/:endpoint_id', { schema: receiveSchema('Receive a webhook') }, handler);
+  app.post('/api/v1/integrations/webhook/:endpoint_id', { schema: receiveSchema('Receive a webhook (seed 004 path)') }, handler);
   // Extra paths registered per endpoint (e.g. /webhooks/chainsync/alert); static routes always win over this.
-  app.post('/*', options, handler);
+  app.post('/*', { schema: { hide: true } }, handler);
 }
 
 function inboundFrom(request: FastifyRequest, path: string, deps: AppDeps): InboundWebhook {
