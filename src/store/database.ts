@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint in PostgreSQL,
@@ -69,6 +69,8 @@ export interface WebhookEndpointStatsTable {
   outcome: string;
   /** '' when the outcome has no reason, so the primary key has no NULLs. */
   reason: string;
+  /** Counter shard (0 on SQLite's single writer; 0..15 on PostgreSQL): readers sum the shards. */
+  shard: Generated<number>;
   count: number;
   last_at: number;
 }

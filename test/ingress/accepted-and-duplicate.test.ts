@@ -71,7 +71,7 @@ describe.each(dialects)('accepted and duplicate webhooks over HTTP (%s)', (diale
 
     const event = await getEvent(sb, first.body.event_id as string);
     expect(event).toMatchObject({ source: 'orders', type: 'order.created', data: { type: 'order.created', order: { id: 42 } } });
-    expect(event.extensions).toMatchObject({ 'webhook-id': 'msg_2Lh9wKcA', idempotencykey: 'msg_2Lh9wKcA', clientip: '127.0.0.1' });
+    expect(event).toMatchObject({ webhookid: 'msg_2Lh9wKcA', idempotencykey: 'msg_2Lh9wKcA', clientip: '127.0.0.1' });
     const logs = await listLogs(sb, 'orders');
     expect(logs.slice(0, 2).map((log) => [log.outcome, log.status, log.event_id])).toEqual([
       ['duplicate', 200, first.body.event_id],
@@ -127,7 +127,7 @@ describe.each(dialects)('accepted and duplicate webhooks over HTTP (%s)', (diale
 
     const event = await getEvent(sb, viaPath.body.event_id as string);
     expect(event).toMatchObject({ source: 'chainsync-alerts', type: 'system_failure', data: alert('chainsync-alert-12345') });
-    expect(event.extensions['idempotencykey']).toBe('chainsync-alert-12345');
+    expect(event['idempotencykey']).toBe('chainsync-alert-12345');
     const paths = (await listLogs(sb, 'chainsync-alerts')).map((log) => log.headers['x-webhook-signature']);
     expect(new Set(paths)).toEqual(new Set(['[redacted]']));
   });

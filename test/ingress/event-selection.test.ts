@@ -91,7 +91,7 @@ describe('event filter, event type and idempotency sources', () => {
     expect((await send('keyed-by-header', { n: 3 })).status).toBe(202);
     expect((await send('keyed-by-header', { n: 3 })).status).toBe(202);
     expect(await countEvents(sb)).toBe(before + 4);
-    expect((await getEvent(sb, first.body.event_id as string)).extensions['idempotencykey']).toBe('dlv-1');
+    expect((await getEvent(sb, first.body.event_id as string))['idempotencykey']).toBe('dlv-1');
   });
 
   it('deduplicates on the configured JSON pointer, numbers included, per endpoint', async () => {

@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { ApiError } from '../../core/errors/api-error.js';
 import { registerWebhookEndpoint } from '../../ingress/webhooks/register-webhook-endpoint.js';
 import { rotateWebhookSecret } from '../../ingress/webhooks/rotate-webhook-secret.js';
@@ -19,6 +18,14 @@ import { endpointView } from '../views/endpoint-view.js';
 
 const security = [{ bearerAuth: [] }];
 const tags = ['webhook endpoints'];
+
+/**
+ * Lets a POST whose body is optional be sent with no body at all (`curl -X POST …`): Fastify
+ * validates an absent body against the schema too, so an absent body becomes `{}` first.
+ */
+async function absentBodyAsEmptyObject(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 /** The management API for webhook endpoints (seed 002's endpoints plus status, logs and rotation). */
 export async function webhookManagementRoutes(parent: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -136,14 +143,17 @@ export async function webhookManagementRoutes(parent: FastifyInstance, deps: App
 
   app.post(
     '/integration/webhooks/:endpoint_id/rotate-secret',
-    { schema: { tags, security, summary: 'Rotate the signing secret (old one verifies during the grace period)', params: EndpointIdParams, body: Type.Optional(RotateSecretBody) } },
+    {
+      preValidation: absentBodyAsEmptyObject,
+      schema: { tags, security, summary: 'Rotate the signing secret (old one verifies during the grace period)', params: EndpointIdParams, body: RotateSecretBody },
+    },
     async (request) => {
       const nowMs = deps.clock.nowMs();
       const outcome = await rotateWebhookSecret(
         deps.store,
         deps.secretBox,
         request.params.endpoint_id,
-        { graceSeconds: request.body?.grace_seconds ?? deps.config.webhooks.rotation_grace_seconds, secret: request.body?.secret },
+        { graceSeconds: request.body.grace_seconds ?? deps.config.webhooks.rotation_grace_seconds, secret: request.body.secret },
         nowMs,
       );
       if (!outcome.ok) throw new ApiError(outcome.code, `No webhook endpoint "${request.params.endpoint_id}".`);
@@ -158,13 +168,16 @@ export async function webhookManagementRoutes(parent: FastifyInstance, deps: App
 
   app.post(
     '/integration/webhooks/test/:endpoint_id',
-    { schema: { tags, security, summary: 'Send a signed sample through the real receive path', params: EndpointIdParams, body: Type.Optional(TestEndpointBody) } },
+    {
+      preValidation: absentBodyAsEmptyObject,
+      schema: { tags, security, summary: 'Send a signed sample through the real receive path', params: EndpointIdParams, body: TestEndpointBody },
+    },
     async (request) => {
       deps.directory.invalidate();
       const resolved = await deps.directory.findById(request.params.endpoint_id);
       if (resolved === undefined) throw new ApiError('endpoint_not_found', `No webhook endpoint "${request.params.endpoint_id}".`);
       const { baseUrl, send } = selfRequester(parent, deps);
-      return sendTestWebhook(resolved, send, baseUrl, { apiKey: request.body?.api_key, payload: request.body?.payload }, deps.clock.nowMs());
+      return sendTestWebhook(resolved, send, baseUrl, { apiKey: request.body.api_key, payload: request.body.payload }, deps.clock.nowMs());
     },
   );
 }

@@ -1,10 +1,15 @@
 import type { Selectable } from 'kysely';
-import type { EventEnvelope } from '../../core/event-envelope.js';
 import type { EventsTable } from '../../store/database.js';
 
-/** A stored event as a CloudEvents-shaped envelope. */
-export function eventView(row: Selectable<EventsTable>): EventEnvelope {
+/**
+ * A stored event in the CloudEvents JSON format (structured mode): the context attributes, `data`
+ * (or `data_base64` for raw bytes) and each extension attribute at the top level.
+ */
+export function eventView(row: Selectable<EventsTable>): Record<string, unknown> {
+  const extensions = JSON.parse(row.extensions) as Record<string, string>;
   return {
+    // Extensions first, so no extension can shadow a context attribute.
+    ...extensions,
     specversion: '1.0',
     id: row.id,
     source: row.source,
@@ -14,6 +19,5 @@ export function eventView(row: Selectable<EventsTable>): EventEnvelope {
     datacontenttype: row.datacontenttype,
     ...(row.data === null ? {} : { data: JSON.parse(row.data) as unknown }),
     ...(row.data_base64 === null ? {} : { data_base64: row.data_base64 }),
-    extensions: JSON.parse(row.extensions) as Record<string, string>,
   };
 }

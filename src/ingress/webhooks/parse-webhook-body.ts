@@ -5,7 +5,14 @@ import { jsonNestingExceeds } from './json-nesting-exceeds.js';
 export type BodyKind = 'json' | 'form' | 'xml' | 'text' | 'bytes';
 
 export type ParsedBody =
-  | { readonly ok: true; readonly kind: BodyKind; readonly data?: unknown; readonly dataBase64?: string }
+  | {
+      readonly ok: true;
+      readonly kind: BodyKind;
+      readonly data?: unknown;
+      /** `data` as JSON text, for storage: a JSON body's own text (never re-serialized, so large integers survive). */
+      readonly dataJson?: string;
+      readonly dataBase64?: string;
+    }
   | { readonly ok: false; readonly message: string };
 
 /** The body kind for a media type (no parameters, lower-case), or undefined when unsupported (415). */
@@ -49,24 +56,27 @@ export function parseWebhookBody(kind: BodyKind, raw: Buffer): ParsedBody {
     case 'json':
       if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) return { ok: false, message: `Malformed JSON: nested deeper than ${MAX_JSON_DEPTH} levels.` };
       try {
-        return { ok: true, kind, data: JSON.parse(text) as unknown };
+        return { ok: true, kind, data: JSON.parse(text) as unknown, dataJson: text };
       } catch (error) {
         return { ok: false, message: `Malformed JSON: ${(error as Error).message}` };
       }
-    case 'form':
-      return { ok: true, kind, data: formToObject(text) };
+    case 'form': {
+      const data = formToObject(text);
+      return { ok: true, kind, data, dataJson: JSON.stringify(data) };
+    }
     case 'xml': {
       const valid = XMLValidator.validate(text);
       if (valid !== true) return { ok: false, message: `Malformed XML: ${valid.err.msg} (line ${valid.err.line})` };
       // The validator passes some documents the parser refuses (external entities, expansion limits).
       try {
-        return { ok: true, kind, data: xmlParser.parse(text) as unknown };
+        const data = xmlParser.parse(text) as unknown;
+        return { ok: true, kind, data, dataJson: JSON.stringify(data) };
       } catch (error) {
         return { ok: false, message: `Malformed XML: ${(error as Error).message}` };
       }
     }
     case 'text':
-      return { ok: true, kind, data: text };
+      return { ok: true, kind, data: text, dataJson: JSON.stringify(text) };
     default: {
       const unreachable: never = kind;
       throw new Error(`Unhandled body kind ${String(unreachable)}`);

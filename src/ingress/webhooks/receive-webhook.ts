@@ -66,7 +66,9 @@ export async function receiveWebhook(
     return { kind: 'ignored', eventType };
   }
 
-  const extensions: Record<string, string> = { ...verification.keptHeaders, clientip: request.clientIp };
+  const extensions: Record<string, string> = {};
+  for (const [header, value] of Object.entries(verification.keptHeaders ?? {})) extensions[extensionName(header)] = value;
+  extensions['clientip'] = request.clientIp;
   if (idempotencyKey !== undefined) extensions['idempotencykey'] = idempotencyKey;
   const event: EventsTable = {
     id: newId(),
@@ -76,7 +78,7 @@ export async function receiveWebhook(
     time: new Date(nowMs).toISOString(),
     received_at: request.receivedAtMs,
     datacontenttype: request.mediaType === '' ? 'application/octet-stream' : request.mediaType,
-    data: parsed.data === undefined ? null : JSON.stringify(parsed.data),
+    data: parsed.dataJson ?? null,
     data_base64: parsed.dataBase64 ?? null,
     extensions: JSON.stringify(extensions),
     idempotency_key: idempotencyKey ?? null,
@@ -103,6 +105,14 @@ function verifyRequest(resolved: ResolvedEndpoint, request: InboundWebhook, rawB
   }
   const secrets = resolved.secrets.filter((s) => s.expiresAt === null || s.expiresAt > nowMs).map((s) => s.value);
   return scheme.verify(verificationRequest, secrets, resolved.schemeOptions, nowMs);
+}
+
+/**
+ * CloudEvents extension attribute names are lower-case letters and digits only, so a kept provider
+ * header becomes its name without separators: `x-github-event` → `xgithubevent`.
+ */
+function extensionName(header: string): string {
+  return header.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 function valueFrom(source: ValueSource | null, headers: InboundWebhook['headers'], data: unknown): string | undefined {

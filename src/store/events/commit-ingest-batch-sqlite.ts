@@ -43,7 +43,7 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
   );
   const addStat = sqlite.prepare(
     `insert into webhook_endpoint_stats (endpoint_id, outcome, reason, count, last_at) values (?, ?, ?, ?, ?)
-     on conflict (endpoint_id, outcome, reason) do update set count = count + excluded.count, last_at = max(last_at, excluded.last_at)`,
+     on conflict (endpoint_id, outcome, reason, shard) do update set count = count + excluded.count, last_at = max(last_at, excluded.last_at)`,
   );
   const batch = sqlite.transaction((items: readonly IngestItem[]): IngestResult[] => {
     const stats = new Map<string, [string, string, string, number, number]>();

@@ -18,20 +18,31 @@ export type IngestResult =
 const ROWS_PER_STATEMENT = 200;
 
 /**
+ * Counter shards per (endpoint, outcome, reason). Every batch of one endpoint adds to its counters;
+ * with one counter row, concurrent PostgreSQL batches would queue on its row lock until each
+ * other's commit, serializing group commit. A random shard per batch lets them proceed together.
+ */
+export const STAT_SHARDS = 16;
+
+/**
  * Appends a batch of events and request-log rows in ONE transaction: a repeated idempotency key
  * (already stored, or earlier in the same batch) resolves to the original event and stores nothing
  * new. When the batch as a whole fails, each item is retried in its own transaction so one bad row
  * cannot fail the others: an item whose retry fails gets its Error in place of a result.
  */
-export async function commitIngestBatch(db: Kysely<Database>, items: readonly IngestItem[]): Promise<Array<IngestResult | Error>> {
+export async function commitIngestBatch(
+  db: Kysely<Database>,
+  items: readonly IngestItem[],
+  shard: number = Math.floor(Math.random() * STAT_SHARDS),
+): Promise<Array<IngestResult | Error>> {
   try {
-    return await db.transaction().execute((trx) => writeItems(trx, items));
+    return await db.transaction().execute((trx) => writeItems(trx, items, shard));
   } catch (error) {
     if (items.length === 1) throw error;
     const results: Array<IngestResult | Error> = [];
     for (const item of items) {
       try {
-        results.push(...(await db.transaction().execute((trx) => writeItems(trx, [item]))));
+        results.push(...(await db.transaction().execute((trx) => writeItems(trx, [item], shard))));
       } catch (itemError) {
         results.push(coerceError(itemError));
       }
@@ -40,7 +51,7 @@ export async function commitIngestBatch(db: Kysely<Database>, items: readonly In
   }
 }
 
-async function writeItems(trx: Db, items: readonly IngestItem[]): Promise<IngestResult[]> {
+async function writeItems(trx: Db, items: readonly IngestItem[], shard: number): Promise<IngestResult[]> {
   const results: IngestResult[] = new Array(items.length);
   const firstIndexByKey = new Map<string, number>();
   const sameAs = new Map<number, number>();
@@ -106,17 +117,17 @@ async function writeItems(trx: Db, items: readonly IngestItem[]): Promise<Ingest
   for (let start = 0; start < logs.length; start += ROWS_PER_STATEMENT) {
     await trx.insertInto('webhook_request_logs').values(logs.slice(start, start + ROWS_PER_STATEMENT)).execute();
   }
-  await addStats(trx, logs);
+  await addStats(trx, logs, shard);
   return results;
 }
 
-async function addStats(trx: Db, logs: readonly WebhookRequestLogsTable[]): Promise<void> {
-  const counts = new Map<string, { endpoint_id: string; outcome: string; reason: string; count: number; last_at: number }>();
+async function addStats(trx: Db, logs: readonly WebhookRequestLogsTable[], shard: number): Promise<void> {
+  const counts = new Map<string, { endpoint_id: string; outcome: string; reason: string; shard: number; count: number; last_at: number }>();
   for (const log of logs) {
     const reason = log.reason ?? '';
     const key = `${log.endpoint_id}\u0000${log.outcome}\u0000${reason}`;
     const entry = counts.get(key);
-    if (entry === undefined) counts.set(key, { endpoint_id: log.endpoint_id, outcome: log.outcome, reason, count: 1, last_at: log.received_at });
+    if (entry === undefined) counts.set(key, { endpoint_id: log.endpoint_id, outcome: log.outcome, reason, shard, count: 1, last_at: log.received_at });
     else {
       entry.count += 1;
       entry.last_at = Math.max(entry.last_at, log.received_at);
@@ -129,7 +140,7 @@ async function addStats(trx: Db, logs: readonly WebhookRequestLogsTable[]): Prom
     .insertInto('webhook_endpoint_stats')
     .values(rows)
     .onConflict((oc) =>
-      oc.columns(['endpoint_id', 'outcome', 'reason']).doUpdateSet({
+      oc.columns(['endpoint_id', 'outcome', 'reason', 'shard']).doUpdateSet({
         count: sql`webhook_endpoint_stats.count + excluded.count`,
         last_at: sql`case when excluded.last_at > webhook_endpoint_stats.last_at then excluded.last_at else webhook_endpoint_stats.last_at end`,
       }),

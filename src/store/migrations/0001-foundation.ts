@@ -75,9 +75,11 @@ export const migration0001Foundation: Migration = {
       .addColumn('endpoint_id', 'text', (c) => c.notNull())
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
+      // Concurrent writers add to different shards, so counting never serializes their commits.
+      .addColumn('shard', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('count', 'bigint', (c) => c.notNull())
       .addColumn('last_at', 'bigint', (c) => c.notNull())
-      .addPrimaryKeyConstraint('webhook_endpoint_stats_pk', ['endpoint_id', 'outcome', 'reason'])
+      .addPrimaryKeyConstraint('webhook_endpoint_stats_pk', ['endpoint_id', 'outcome', 'reason', 'shard'])
       .execute();
   },
 };

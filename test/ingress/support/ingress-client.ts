@@ -59,7 +59,8 @@ interface EventView {
   readonly datacontenttype: string;
   readonly data?: unknown;
   readonly data_base64?: string;
-  readonly extensions: Record<string, string>;
+  /** Extension attributes (clientip, idempotencykey, kept provider headers) sit at the top level. */
+  readonly [extension: string]: unknown;
 }
 
 async function getJson<T>(sb: TestSwitchboard, path: string): Promise<T> {
