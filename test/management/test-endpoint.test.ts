@@ -35,11 +35,8 @@ describe('management API: the test endpoint (real sockets)', () => {
     ['stripe', { secret: 'whsec_stripe_test_0123456789' }],
   ])('signs a sample with the %s scheme, which the receive path accepts and stores', (scheme, extra) => checkTestEndpoint(scheme, extra));
 
-  // KNOWN BUG (src/ingress/webhooks/send-test-webhook.ts): the JSON sample is signed for Twilio without a
-  // bodySHA256 query parameter, so the receive path refuses it (401 signature_invalid: "a non-form body must
-  // be covered by a bodySHA256 query parameter"). Sending to `path?bodySHA256=<hex sha256 of body>` and
-  // signing that URL is accepted. Flip to `it` once fixed.
-  it.fails('signs a sample with the twilio scheme, which the receive path accepts and stores', () =>
+  // Twilio posts forms, so its sample is form-encoded and signed over the URL plus sorted parameters.
+  it('signs a sample with the twilio scheme, which the receive path accepts and stores', () =>
     checkTestEndpoint('twilio', { secret: 'twilio-auth-token-0123456789' }),
   );
 
@@ -62,7 +59,11 @@ describe('management API: the test endpoint (real sockets)', () => {
     const eventId = report.response?.event_id as string;
     const event = await api('GET', `/api/v1/events/${eventId}`);
     expect(event.status).toBe(200);
-    expect(JSON.parse(event.text)).toMatchObject({ id: eventId, source: endpointId, type: 'switchboard.test', data: { data: { message: 'Test webhook sent by Switchboard' } } });
+    // The stored data is exactly what was sent: the JSON sample, or Twilio's form fields.
+    const sent = report.request.body as Record<string, unknown>;
+    const expected = scheme === 'twilio' ? { data: JSON.stringify({ message: 'Test webhook sent by Switchboard' }) } : { data: { message: 'Test webhook sent by Switchboard' } };
+    expect(sent).toMatchObject(expected);
+    expect(JSON.parse(event.text)).toMatchObject({ id: eventId, source: endpointId, type: 'switchboard.test', data: sent });
   }
 
   it('sends a given payload, typed from the endpoint\'s subscribed events', async () => {

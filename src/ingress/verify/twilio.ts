@@ -48,6 +48,7 @@ function signedParams(request: VerificationRequest): SignedParams {
 export const twilioScheme: VerificationScheme<TwilioOptions> & { readonly name: 'twilio' } = {
   name: 'twilio',
   description: 'Twilio: X-Twilio-Signature = base64 HMAC-SHA1 of the URL + sorted form parameters (bodySHA256 for JSON)',
+  sampleContentType: 'application/x-www-form-urlencoded',
   usesSecret: true,
 
   parseOptions(raw) {

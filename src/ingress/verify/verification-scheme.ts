@@ -51,6 +51,8 @@ export interface VerificationScheme<O = unknown> {
   readonly description: string;
   /** Whether the scheme needs a shared secret (false for `none`; `api-key` uses the endpoint's api_key). */
   readonly usesSecret: boolean;
+  /** The body format the provider sends, when it is not JSON (Twilio posts forms); test samples use it. */
+  readonly sampleContentType?: 'application/x-www-form-urlencoded';
   /** Validates and fills defaults for the options given at registration (everything in `verification` except `scheme`). */
   parseOptions(raw: Readonly<Record<string, unknown>>): OptionsParseResult<O>;
   /**

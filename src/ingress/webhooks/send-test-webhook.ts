@@ -38,8 +38,11 @@ export async function sendTestWebhook(
     created_at: new Date(nowMs).toISOString(),
     data: { message: 'Test webhook sent by Switchboard' },
   };
-  const body = Buffer.from(JSON.stringify(payload), 'utf8');
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // Providers that post forms (Twilio) get a form sample: its top-level fields, as strings.
+  const asForm = scheme.sampleContentType === 'application/x-www-form-urlencoded';
+  const formParams = asForm ? formFields(payload) : undefined;
+  const body = Buffer.from(formParams === undefined ? JSON.stringify(payload) : new URLSearchParams(formParams).toString(), 'utf8');
+  const headers: Record<string, string> = { 'content-type': asForm ? 'application/x-www-form-urlencoded' : 'application/json' };
   const needsApiKey = endpoint.apiKeyHash !== null;
   if (needsApiKey && options.apiKey === undefined) {
     return {
@@ -66,7 +69,7 @@ export async function sendTestWebhook(
   }
   Object.assign(
     headers,
-    scheme.sign(body, signingSecret ?? '', resolved.schemeOptions, { url: `${baseUrl}${path}`, messageId: `msg_${randomUUID()}`, nowMs }),
+    scheme.sign(body, signingSecret ?? '', resolved.schemeOptions, { url: `${baseUrl}${path}`, messageId: `msg_${randomUUID()}`, nowMs, formParams }),
   );
   const answer = await send({ path, headers, body });
   let response: unknown = answer.body;
@@ -81,9 +84,16 @@ export async function sendTestWebhook(
     outcome,
     status: answer.status,
     response,
-    request: { url: answer.url, headers: redactHeaders(headers), body: payload },
+    request: { url: answer.url, headers: redactHeaders(headers), body: formParams ?? payload },
     message: outcome === 'rejected' ? 'The receive path refused the signed sample; see response.error.' : `The receive path answered ${answer.status}.`,
   };
+}
+
+function formFields(payload: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (payload === null || typeof payload !== 'object') return { payload: JSON.stringify(payload) };
+  for (const [name, value] of Object.entries(payload)) fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  return fields;
 }
 
 function outcomeOf(status: number, response: unknown): TestWebhookReport['outcome'] {
