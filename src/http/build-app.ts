@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -19,6 +20,27 @@ function trustProxySetting(setting: boolean | number | string[]): boolean | stri
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+/**
+ * Answers requests Node's HTTP parser refuses (bad framing, oversized headers) in the catalog's
+ * JSON format, then closes the socket: the connection's state is unknown after a parse error.
+ */
+function answerMalformedRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, apiError] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', new ApiError('headers_too_large')]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', new ApiError('request_timeout')]
+        : [400, 'Bad Request', new ApiError('request_malformed')];
+  const body = JSON.stringify(apiError.toBody());
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Builds the HTTP app from its dependencies; tests call this and use `app.inject()` or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,7 +55,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving during shutdown get the catalog's 503 from the hook below instead.
+    return503OnClosing: false,
+    clientErrorHandler: answerMalformedRequest,
   });
   app.decorateRequest('webhookState', null);
   app.decorateRequest('errorCode', null);
@@ -42,14 +66,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.errorCode = 'route_not_found';
     void reply.status(404).send(new ApiError('route_not_found', `No route ${request.method} ${request.url.split('?', 1)[0]}.`).toBody());
   });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  // Once shutdown starts, every answer closes its connection: otherwise a keep-alive client whose
-  // in-flight request just finished holds `close()` open until it hangs up (or the shutdown timeout).
+  // Once shutdown starts, new requests get 503 and every answer closes its connection: otherwise a
+  // keep-alive client whose in-flight request just finished holds `close()` open until it hangs up.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) throw new ApiError('service_unavailable', 'Switchboard is shutting down; retry on another instance or later.');
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');

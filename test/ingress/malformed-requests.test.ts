@@ -79,6 +79,7 @@ describe('malformed and hostile requests', () => {
     const eventsBefore = await countEvents(sb);
     const huge = await rawPost('/integration/webhooks/std', [`webhook-id: ${std['webhook-id']}`, `webhook-timestamp: ${std['webhook-timestamp']}`, `webhook-signature: ${'v1,'.padEnd(70_000, 'A')}`]);
     expect(huge.status).toBe(431);
+    expect(JSON.parse(huge.body)).toEqual({ error: { code: 'headers_too_large', message: expect.any(String) } });
     expect(huge.closedByServer).toBe(true);
     expect(huge.raw).not.toContain('AAAA');
     expect(await countEvents(sb)).toBe(eventsBefore);
@@ -102,6 +103,7 @@ describe('malformed and hostile requests', () => {
       const response = await rawHttp(sb.url, request);
       expect({ name, status: response.status, closed: response.closedByServer }).toEqual({ name, status: 400, closed: true });
       expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(response.body), name).toEqual({ error: { code: 'request_malformed', message: expect.any(String) } });
       expect(response.raw).not.toMatch(/webhook-signature/i);
     }
     expect(await countEvents(sb)).toBe(eventsBefore);

@@ -7,7 +7,6 @@ export const errorCatalog = {
   validation_failed: { status: 400, message: 'The request does not match the expected schema.' },
   body_invalid: { status: 400, message: 'The body does not parse as its content type.' },
   route_not_found: { status: 404, message: 'No such route.' },
-  method_not_allowed: { status: 405, message: 'Method not allowed on this path.' },
   endpoint_not_found: { status: 404, message: 'No webhook endpoint with this id.' },
   endpoint_exists: { status: 409, message: 'A webhook endpoint with this id already exists.' },
   path_taken: { status: 409, message: 'Another endpoint or route already uses this path.' },
@@ -25,6 +24,9 @@ export const errorCatalog = {
   unsigned_not_allowed: { status: 422, message: 'Scheme "none" requires allow_unsigned: true.' },
   cursor_invalid: { status: 400, message: 'The pagination cursor is malformed.' },
   service_unavailable: { status: 503, message: 'The service is shutting down or not ready.' },
+  request_malformed: { status: 400, message: 'The HTTP request is malformed (bad framing, bad header or bad request line).' },
+  headers_too_large: { status: 431, message: 'The request headers are too large.' },
+  request_timeout: { status: 408, message: 'The request was not received in time.' },
   internal_error: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
