@@ -71,60 +71,71 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
   const keys = resolveKeys(config);
   for (const file of keys.generatedFiles) logger.warn({ file }, 'generated a key on first start; it is kept in this file (mode 0600)');
 
-  const store = await openStore({
-    databaseUrl: config.database_url,
-    dataDir: config.data_dir,
-    sqliteSynchronous: config.store.sqlite_synchronous,
-    poolSize: config.store.pool_size,
-    pgSchema: config.store.pg_schema,
-  });
-  const applied = await migrateToLatest(store);
-  for (const result of applied) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
+  // What is open so far, closed in reverse order if start-up fails half-way (e.g. a wrong secret key).
+  const opened: Array<() => Promise<void> | void> = [];
+  try {
+    const store = await openStore({
+      databaseUrl: config.database_url,
+      dataDir: config.data_dir,
+      sqliteSynchronous: config.store.sqlite_synchronous,
+      poolSize: config.store.pool_size,
+      pgSchema: config.store.pg_schema,
+    });
+    opened.push(() => store.close());
+    const applied = await migrateToLatest(store);
+    for (const result of applied) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
 
-  const metrics = createMetrics();
-  const secretBox = createSecretBox(keys.secretKey);
-  const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
-  await directory.reload();
-  const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
-  const committer = new GroupCommitter<IngestItem, IngestResult>({
-    commit: (items) => (sqliteWriter === undefined ? commitIngestBatch(store.db, items) : sqliteWriter.commit(items)),
-    maxBatchSize: config.ingest.batch_max_size,
-    maxConcurrentCommits: store.dialect === 'sqlite' ? 2 : Math.max(1, Math.floor(config.store.pool_size / 2)),
-    onCommit: (size, durationMs) => {
-      metrics.storeCommitDuration.observe({ operation: 'ingest' }, durationMs / 1000);
-      metrics.storeBatchSize.observe({ operation: 'ingest' }, size);
-    },
-  });
-  const redis = config.redis_url === undefined ? undefined : new Redis(config.redis_url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  if (redis !== undefined && !(await redisConnected(redis, REDIS_CONNECT_WAIT_MS))) {
-    logger.warn('redis is not reachable yet: rate limits are not enforced until it is, and /health/detailed reports degraded');
+    const metrics = createMetrics();
+    const secretBox = createSecretBox(keys.secretKey);
+    const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
+    await directory.reload();
+    const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
+    opened.push(() => sqliteWriter?.close());
+    const committer = new GroupCommitter<IngestItem, IngestResult>({
+      commit: (items) => (sqliteWriter === undefined ? commitIngestBatch(store.db, items) : sqliteWriter.commit(items)),
+      maxBatchSize: config.ingest.batch_max_size,
+      maxConcurrentCommits: store.dialect === 'sqlite' ? 2 : Math.max(1, Math.floor(config.store.pool_size / 2)),
+      onCommit: (size, durationMs) => {
+        metrics.storeCommitDuration.observe({ operation: 'ingest' }, durationMs / 1000);
+        metrics.storeBatchSize.observe({ operation: 'ingest' }, size);
+      },
+    });
+    const redis = config.redis_url === undefined ? undefined : new Redis(config.redis_url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+    opened.push(() => redis?.disconnect());
+    if (redis !== undefined && !(await redisConnected(redis, REDIS_CONNECT_WAIT_MS))) {
+      logger.warn('redis is not reachable yet: rate limits are not enforced until it is, and /health/detailed reports degraded');
+    }
+
+    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
+    opened.push(() => app.close());
+    let url = '';
+    if (options.listen !== false) {
+      url = await app.listen({ host: config.server.host, port: config.server.port });
+      logger.info({ url, store: store.dialect, admin_key_file: config.admin_key === undefined ? `${config.data_dir}/admin.key` : '(from config)' }, 'switchboard listening');
+    } else {
+      await app.ready();
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      store,
+      adminKey: keys.adminKey,
+      url,
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await committer.drain();
+          await sqliteWriter?.close();
+          redis?.disconnect();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
+    throw error;
   }
-
-  const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
-  let url = '';
-  if (options.listen !== false) {
-    url = await app.listen({ host: config.server.host, port: config.server.port });
-    logger.info({ url, store: store.dialect, admin_key_file: config.admin_key === undefined ? `${config.data_dir}/admin.key` : '(from config)' }, 'switchboard listening');
-  } else {
-    await app.ready();
-  }
-
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    store,
-    adminKey: keys.adminKey,
-    url,
-    close() {
-      closing ??= (async () => {
-        await app.close();
-        await committer.drain();
-        await sqliteWriter?.close();
-        redis?.disconnect();
-        await store.close();
-      })();
-      return closing;
-    },
-  };
 }

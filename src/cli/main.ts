@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
-import { resolveKeys } from '../config/resolve-keys.js';
+import { readSecretKey } from '../config/resolve-keys.js';
 import { createSecretBox } from '../crypto/secret-box.js';
 import { EndpointDirectory } from '../ingress/webhooks/endpoint-directory.js';
 import { getScheme, schemeNames } from '../ingress/verify/scheme-registry.js';
@@ -82,7 +82,7 @@ program
       const config = loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env });
       const store = await openStore({ databaseUrl: config.database_url, dataDir: config.data_dir, pgSchema: config.store.pg_schema });
       try {
-        const directory = new EndpointDirectory(store, createSecretBox(resolveKeys(config).secretKey), systemClock, 0);
+        const directory = new EndpointDirectory(store, createSecretBox(readSecretKey(config)), systemClock, 0);
         const resolved = await directory.findById(opts.endpoint);
         if (resolved === undefined) throw new ConfigError(`No endpoint "${opts.endpoint}" in ${store.dialect === 'sqlite' ? config.data_dir : 'the database'}.`);
         schemeName = resolved.endpoint.verification.scheme;
@@ -116,6 +116,11 @@ program
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
+    process.exit(2);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    console.error(`Cannot listen: ${(error as Error).message}. Choose another PORT or HOST (server.port / server.host).`);
     process.exit(2);
   }
   console.error(error);

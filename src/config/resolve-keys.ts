@@ -18,19 +18,28 @@ export interface ResolvedKeys {
  * production deployments set them in the environment.
  */
 export function resolveKeys(config: SwitchboardConfig): ResolvedKeys {
-  const dataDir = resolve(config.data_dir);
   const generatedFiles: string[] = [];
-  const adminKey = config.admin_key ?? readOrCreate(join(dataDir, 'admin.key'), () => `sbk_${randomBytes(32).toString('base64url')}`, generatedFiles);
-  const secretText = config.secret_key ?? readOrCreate(join(dataDir, 'secret.key'), () => randomBytes(32).toString('base64'), generatedFiles);
+  const adminKey = config.admin_key ?? readOrCreate(join(resolve(config.data_dir), 'admin.key'), () => `sbk_${randomBytes(32).toString('base64url')}`, generatedFiles, true);
+  return { adminKey, secretKey: secretKeyFrom(config, generatedFiles, true), generatedFiles };
+}
+
+/** The encryption key only, never creating a key file: for commands that read what a server stored. */
+export function readSecretKey(config: SwitchboardConfig): Buffer {
+  return secretKeyFrom(config, [], false);
+}
+
+function secretKeyFrom(config: SwitchboardConfig, generatedFiles: string[], create: boolean): Buffer {
+  const secretText = config.secret_key ?? readOrCreate(join(resolve(config.data_dir), 'secret.key'), () => randomBytes(32).toString('base64'), generatedFiles, create);
   const secretKey = Buffer.from(secretText, 'base64');
   if (secretKey.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(secretText)) {
     throw new ConfigError('Invalid configuration:\n  secret_key (SWITCHBOARD_SECRET_KEY): must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)');
   }
-  return { adminKey, secretKey, generatedFiles };
+  return secretKey;
 }
 
-function readOrCreate(file: string, generate: () => string, generatedFiles: string[]): string {
+function readOrCreate(file: string, generate: () => string, generatedFiles: string[], create: boolean): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (!create) throw new ConfigError(`No key file ${file}: set the key in the environment, or point SWITCHBOARD_DATA_DIR at the server's data dir.`);
   mkdirSync(resolve(file, '..'), { recursive: true });
   const value = generate();
   // `wx` fails if another process created the file first; then read what it wrote.

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ConfigError } from '../config/config-error.js';
 
 /** Version tag of the ciphertext format, so the format can change without ambiguity. */
 const FORMAT = 'v1';
@@ -26,7 +27,16 @@ export function createSecretBox(key: Buffer): SecretBox {
       if (format !== FORMAT || iv === undefined || tag === undefined || data === undefined) throw new Error('Unrecognised ciphertext format');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+      try {
+        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+      } catch (error) {
+        // GCM authentication fails when the key differs from the one that encrypted the data.
+        throw new ConfigError(
+          'Cannot decrypt a stored secret: secret_key (SWITCHBOARD_SECRET_KEY, or secret.key in the data dir) is not the key that encrypted it. ' +
+            'Start with the original key; every instance sharing a database must use the same one.',
+          { cause: error },
+        );
+      }
     },
   };
 }

@@ -1,5 +1,8 @@
 import { ApiError } from '../core/errors/api-error.js';
 
+/** Items per page when a list call gives no `limit`. */
+export const DEFAULT_PAGE_LIMIT = 50;
+
 /** An opaque page cursor: base64url of the last id on the previous page. */
 export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');

@@ -50,7 +50,13 @@ export function createTestDatabase(dialect: Dialect): TestDatabase {
 export async function openTestStore(dialect: Dialect): Promise<{ store: Store; database: TestDatabase; close(): Promise<void> }> {
   const database = createTestDatabase(dialect);
   const store = await openStore({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, pgSchema: database.pgSchema, sqliteSynchronous: 'NORMAL' });
-  await migrateToLatest(store);
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await store.close();
+    await database.cleanup();
+    throw error;
+  }
   return {
     store,
     database,

@@ -41,11 +41,17 @@ export async function startTestSwitchboard(options: {
       ...options.config,
     },
   });
-  const switchboard = await startSwitchboard(config, {
-    listen: options.listen ?? false,
-    logger: pino({ level: 'silent' }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  });
+  let switchboard: Switchboard;
+  try {
+    switchboard = await startSwitchboard(config, {
+      listen: options.listen ?? false,
+      logger: pino({ level: 'silent' }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    });
+  } catch (error) {
+    await database.cleanup();
+    throw error;
+  }
   return Object.assign(Object.create(null) as object, switchboard, {
     database,
     auth: { authorization: `Bearer ${TEST_ADMIN_KEY}` },

@@ -5,7 +5,7 @@ import { findEvent } from '../../store/events/find-event.js';
 import { listEvents } from '../../store/events/list-events.js';
 import { requireAdminKey } from '../admin-auth.js';
 import type { AppDeps } from '../app-deps.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor } from '../cursor.js';
 import { EventIdParams, ListEventsQuery } from '../schemas/event-schemas.js';
 import { eventView } from '../views/event-view.js';
 
@@ -19,18 +19,19 @@ export async function eventRoutes(parent: FastifyInstance, deps: AppDeps): Promi
 
   app.get('/api/v1/events', { schema: { tags, security, summary: 'List events, newest first', querystring: ListEventsQuery } }, async (request) => {
     const { query } = request;
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await listEvents(deps.store.db, {
       source: query.source,
       type: query.type,
       sinceMs: query.since === undefined ? undefined : Date.parse(query.since),
       untilMs: query.until === undefined ? undefined : Date.parse(query.until),
       beforeId: decodeCursor(query.cursor),
-      limit: query.limit + 1,
+      limit: limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const page = rows.slice(0, limit);
     return {
       events: page.map(eventView),
-      next_cursor: rows.length > query.limit ? encodeCursor((page[page.length - 1] as { id: string }).id) : null,
+      next_cursor: rows.length > limit ? encodeCursor((page[page.length - 1] as { id: string }).id) : null,
     };
   });
 

@@ -12,7 +12,7 @@ import { listEndpointStats } from '../../store/webhook-logs/list-endpoint-stats.
 import { listRequestLogs } from '../../store/webhook-logs/list-request-logs.js';
 import { requireAdminKey } from '../admin-auth.js';
 import type { AppDeps } from '../app-deps.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor } from '../cursor.js';
 import { EndpointIdParams, LogsQuery, RegisterEndpointBody, RotateSecretBody, TestEndpointBody } from '../schemas/webhook-schemas.js';
 import { endpointView } from '../views/endpoint-view.js';
 
@@ -105,11 +105,12 @@ export async function webhookManagementRoutes(parent: FastifyInstance, deps: App
     { schema: { tags, security, summary: 'Request log, newest first (headers redacted)', params: EndpointIdParams, querystring: LogsQuery } },
     async (request) => {
       const endpoint = await loadEndpoint(request.params.endpoint_id);
+      const limit = request.query.limit ?? DEFAULT_PAGE_LIMIT;
       const rows = await listRequestLogs(deps.store.db, endpoint.endpointId, {
         beforeId: decodeCursor(request.query.cursor),
-        limit: request.query.limit + 1,
+        limit: limit + 1,
       });
-      const page = rows.slice(0, request.query.limit);
+      const page = rows.slice(0, limit);
       return {
         logs: page.map((row) => ({
           id: row.id,
@@ -125,7 +126,7 @@ export async function webhookManagementRoutes(parent: FastifyInstance, deps: App
           event_id: row.event_id,
           headers: JSON.parse(row.headers) as Record<string, string>,
         })),
-        next_cursor: rows.length > request.query.limit ? encodeCursor((page[page.length - 1] as { id: string }).id) : null,
+        next_cursor: rows.length > limit ? encodeCursor((page[page.length - 1] as { id: string }).id) : null,
       };
     },
   );

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DEFAULT_PAGE_LIMIT } from '../cursor.js';
 
 const ValueSource = Type.Union([
   Type.Object({ header: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }) }, { additionalProperties: false }),
@@ -62,6 +63,6 @@ export const TestEndpointBody = Type.Object(
 );
 
 export const LogsQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_PAGE_LIMIT })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 });

@@ -48,7 +48,7 @@ export async function receiveWebhook(
   const idempotencyKey = endpoint.idempotency !== null ? valueFrom(endpoint.idempotency, request.headers, parsed.data) : verification.idempotencyKey;
 
   const logBase = {
-    id: newId(),
+    id: newId(nowMs),
     endpoint_id: endpoint.endpointId,
     received_at: request.receivedAtMs,
     request_id: request.requestId,
@@ -71,7 +71,7 @@ export async function receiveWebhook(
   extensions['clientip'] = request.clientIp;
   if (idempotencyKey !== undefined) extensions['idempotencykey'] = idempotencyKey;
   const event: EventsTable = {
-    id: newId(),
+    id: newId(nowMs),
     source: endpoint.endpointId,
     type: eventType,
     subject: null,

@@ -15,7 +15,7 @@ export async function recordRejection(
   await writer.submit({
     event: null,
     log: {
-      id: newId(),
+      id: newId(nowMs),
       endpoint_id: endpointId,
       received_at: request.receivedAtMs,
       request_id: request.requestId,

@@ -88,7 +88,7 @@ export async function registerWebhookEndpoint(
   const secretRow =
     secret === undefined
       ? undefined
-      : { secret_id: newId(), endpoint_id: registration.endpoint_id, secret_ciphertext: secretBox.encrypt(secret), created_at: nowMs, expires_at: null };
+      : { secret_id: newId(nowMs), endpoint_id: registration.endpoint_id, secret_ciphertext: secretBox.encrypt(secret), created_at: nowMs, expires_at: null };
   let inserted: boolean;
   try {
     inserted = await store.db.transaction().execute((trx) => insertWebhookEndpoint(trx, row, secretRow));

@@ -23,7 +23,7 @@ export async function rotateWebhookSecret(
   await store.db.transaction().execute((trx) =>
     rotateEndpointSecret(
       trx,
-      { secret_id: newId(), endpoint_id: endpointId, secret_ciphertext: secretBox.encrypt(secret), created_at: nowMs, expires_at: null },
+      { secret_id: newId(nowMs), endpoint_id: endpointId, secret_ciphertext: secretBox.encrypt(secret), created_at: nowMs, expires_at: null },
       previousExpiresAt,
     ),
   );
