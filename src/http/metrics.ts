@@ -8,12 +8,33 @@ export interface Metrics {
   readonly webhookOutcomes: Counter<'endpoint' | 'outcome' | 'reason'>;
   readonly storeCommitDuration: Histogram<'operation'>;
   readonly storeBatchSize: Histogram<'operation'>;
+  /** Counts one HTTP request and its duration (hot path: label children are cached). */
+  recordHttpRequest(method: string, route: string, status: number, seconds: number): void;
+  /** Counts one inbound webhook outcome (hot path: label children are cached). */
+  recordWebhook(endpoint: string, outcome: string, reason: string): void;
+}
+
+/**
+ * Caches prom-client's per-label-set children: looking a child up by a label object hashes and
+ * sorts the labels on every call, a measurable cost when done several times per request.
+ */
+function childCache<T>(make: (labels: readonly string[]) => T): (...labels: string[]) => T {
+  const children = new Map<string, T>();
+  return (...labels) => {
+    const key = labels.join('\u0000');
+    let child = children.get(key);
+    if (child === undefined) {
+      child = make(labels);
+      children.set(key, child);
+    }
+    return child;
+  };
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
-  return {
+  const metrics = {
     registry,
     httpRequests: new Counter({
       name: 'switchboard_http_requests_total',
@@ -48,5 +69,18 @@ export function createMetrics(): Metrics {
       buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
       registers: [registry],
     }),
+  };
+  const requestCounter = childCache(([method, route, status]) => metrics.httpRequests.labels(method as string, route as string, status as string));
+  const requestTimer = childCache(([method, route]) => metrics.httpDuration.labels(method as string, route as string));
+  const webhookCounter = childCache(([endpoint, outcome, reason]) => metrics.webhookOutcomes.labels(endpoint as string, outcome as string, reason as string));
+  return {
+    ...metrics,
+    recordHttpRequest(method, route, status, seconds) {
+      requestCounter(method, route, String(status)).inc();
+      requestTimer(method, route).observe(seconds);
+    },
+    recordWebhook(endpoint, outcome, reason) {
+      webhookCounter(endpoint, outcome, reason).inc();
+    },
   };
 }

@@ -57,6 +57,16 @@ export class EndpointDirectory {
     return this.#byPath.get(path);
   }
 
+  /** The endpoint with this id if the view is fresh and has it; otherwise undefined (use findById). */
+  cachedById(endpointId: string): ResolvedEndpoint | undefined {
+    return this.#isStale() ? undefined : this.#byId.get(endpointId);
+  }
+
+  /** The endpoint on this extra path if the view is fresh and has it; otherwise undefined (use findByPath). */
+  cachedByPath(path: string): ResolvedEndpoint | undefined {
+    return this.#isStale() ? undefined : this.#byPath.get(path);
+  }
+
   /** Forgets the cached view; the next lookup reloads. */
   invalidate(): void {
     this.#loadedAt = Number.NEGATIVE_INFINITY;
