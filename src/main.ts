@@ -8,7 +8,8 @@ import { createSecretBox } from './crypto/secret-box.js';
 import { buildApp } from './http/build-app.js';
 import { createMetrics } from './http/metrics.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
-import { commitIngestBatch, type IngestItem, type IngestResult } from './store/events/commit-ingest-batch.js';
+import type { IngestItem, IngestResult } from './store/events/commit-ingest-batch.js';
+import { commitIngestBatchPostgres } from './store/events/commit-ingest-batch-postgres.js';
 import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
@@ -92,9 +93,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
     opened.push(() => sqliteWriter?.close());
     const committer = new GroupCommitter<IngestItem, IngestResult>({
-      commit: (items) => (sqliteWriter === undefined ? commitIngestBatch(store.db, items) : sqliteWriter.commit(items)),
+      commit: (items) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items)),
       maxBatchSize: config.ingest.batch_max_size,
-      maxConcurrentCommits: store.dialect === 'sqlite' ? 2 : Math.max(1, Math.floor(config.store.pool_size / 2)),
+      maxConcurrentCommits: config.ingest.concurrent_commits ?? (store.dialect === 'sqlite' ? 2 : 1),
       onCommit: (size, durationMs) => {
         metrics.storeCommitDuration.observe({ operation: 'ingest' }, durationMs / 1000);
         metrics.storeBatchSize.observe({ operation: 'ingest' }, size);

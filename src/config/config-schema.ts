@@ -50,6 +50,12 @@ export const ConfigSchema = Type.Object(
       {
         /** Most webhooks committed in one transaction (group commit). */
         batch_max_size: Type.Integer({ default: 256, minimum: 1, maximum: 2000 }),
+        /**
+         * Batches committing at once. Unset: 2 on SQLite (one queued behind the writer thread's
+         * current batch) and 1 on PostgreSQL (measured: one in flight lets batches grow, and
+         * fewer, larger statements beat more concurrent ones on the ingest benchmark).
+         */
+        concurrent_commits: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,5 +1,6 @@
 import type { Dialect } from '../../src/store/database.js';
 import { commitIngestBatch, type IngestItem, type IngestResult } from '../../src/store/events/commit-ingest-batch.js';
+import { commitIngestBatchPostgres } from '../../src/store/events/commit-ingest-batch-postgres.js';
 import { commitIngestBatchSqlite } from '../../src/store/events/commit-ingest-batch-sqlite.js';
 import { SqliteIngestWriter } from '../../src/store/sqlite-writer/sqlite-ingest-writer.js';
 import type { Store } from '../../src/store/store.js';
@@ -18,6 +19,11 @@ export const ingestCommits: ReadonlyArray<{ readonly name: string; readonly dial
     dialect,
     open: (store: Store): IngestCommit => ({ commit: (items) => commitIngestBatch(store.db, items), close: async () => {} }),
   })),
+  {
+    name: 'unnest',
+    dialect: 'postgres',
+    open: (store: Store): IngestCommit => ({ commit: (items) => commitIngestBatchPostgres(store.db, items), close: async () => {} }),
+  },
   {
     name: 'prepared statements',
     dialect: 'sqlite',
