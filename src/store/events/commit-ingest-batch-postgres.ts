@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { coerceError } from '../../core/coerce-error.js';
 import type { Database, EventsTable } from '../database.js';
+import { commitWithItemFallback } from './commit-with-item-fallback.js';
 import { STAT_SHARDS, type IngestItem, type IngestResult } from './commit-ingest-batch.js';
 
 /**
@@ -15,21 +15,7 @@ export async function commitIngestBatchPostgres(
   items: readonly IngestItem[],
   shard: number = Math.floor(Math.random() * STAT_SHARDS),
 ): Promise<Array<IngestResult | Error>> {
-  try {
-    return await writeBatch(db, items, shard);
-  } catch (error) {
-    if (items.length === 1) throw error;
-    // One bad row must not fail the others: each item on its own; a failing one gets its Error.
-    const results: Array<IngestResult | Error> = [];
-    for (const item of items) {
-      try {
-        results.push(...(await writeBatch(db, [item], shard)));
-      } catch (itemError) {
-        results.push(coerceError(itemError));
-      }
-    }
-    return results;
-  }
+  return commitWithItemFallback(items, (batch) => writeBatch(db, batch, shard));
 }
 
 async function writeBatch(db: Kysely<Database>, items: readonly IngestItem[], shard: number): Promise<IngestResult[]> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { coerceError } from '../../core/coerce-error.js';
 import type { Database, Db, EventsTable, WebhookRequestLogsTable } from '../database.js';
+import { commitWithItemFallback } from './commit-with-item-fallback.js';
 
 /** One request's write: an event to append (absent for rejected requests) and its request-log row. */
 export interface IngestItem {
@@ -35,20 +35,7 @@ export async function commitIngestBatch(
   items: readonly IngestItem[],
   shard: number = Math.floor(Math.random() * STAT_SHARDS),
 ): Promise<Array<IngestResult | Error>> {
-  try {
-    return await db.transaction().execute((trx) => writeItems(trx, items, shard));
-  } catch (error) {
-    if (items.length === 1) throw error;
-    const results: Array<IngestResult | Error> = [];
-    for (const item of items) {
-      try {
-        results.push(...(await db.transaction().execute((trx) => writeItems(trx, [item], shard))));
-      } catch (itemError) {
-        results.push(coerceError(itemError));
-      }
-    }
-    return results;
-  }
+  return commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => writeItems(trx, batch, shard)));
 }
 
 async function writeItems(trx: Db, items: readonly IngestItem[], shard: number): Promise<IngestResult[]> {
