@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ApiError } from '../core/errors/api-error.js';
 import type { AppDeps } from './app-deps.js';
+import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -76,8 +77,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     done(closing ? new ApiError('service_unavailable', 'Switchboard is shutting down; retry on another instance or later.') : undefined);
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
+  // An answer sent while the request body is still arriving (any refusal made before the body is
+  // read: 401, 404, 413…) closes in bounded stages (see drainThenClose), on every route.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.raw.complete) {
+      reply.removeHeader('connection');
+      drainThenClose(request.raw);
+    } else if (closing) {
+      void reply.header('connection', 'close');
+    }
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -62,11 +62,13 @@ describe('payload size and content type', () => {
     await expectHealthy(sb);
   });
 
-  it('does not read a large body it refuses before reading (415, 404): answers early, then closes the connection', async () => {
+  it('does not read a large body it refuses before reading (415, 404, 401): answers early, then closes the connection', async () => {
     for (const [path, contentType, status] of [
       ['/integration/webhooks/small', 'image/png', 415],
       ['/integration/webhooks/nobody-here', 'application/json', 404],
       ['/webhooks/no/such/path', 'application/json', 404],
+      // Not only the receive paths: the management API refuses an unauthenticated upload before reading it.
+      ['/integration/webhooks/register', 'application/json', 401],
     ] as const) {
       const upload = await streamChunkedBody(sb.url, path, contentType, FIFTY_MB);
       expect({ path, status: upload.response.status, closed: upload.response.closedByServer }).toEqual({ path, status, closed: true });

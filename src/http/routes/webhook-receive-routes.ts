@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
@@ -94,16 +93,6 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
     done(null, payload);
   });
 
-  // An answer sent while the body is still arriving (an early refusal, or 413 mid-stream) closes in
-  // stages instead of with `Connection: close` (see drainThenClose).
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.raw.complete) {
-      reply.removeHeader('connection');
-      drainThenClose(request.raw);
-    }
-    done(null, payload);
-  });
-
   // Refusals decided in hooks are logged once the answer is sent; accepted events were logged in their commit.
   app.addHook('onResponse', (request, reply, done) => {
     const state = request.webhookState;
@@ -179,34 +168,6 @@ function inboundFrom(request: FastifyRequest, path: string, deps: AppDeps): Inbo
     mediaType: (contentType.split(';', 1)[0] as string).trim().toLowerCase(),
     receivedAtMs: deps.clock.nowMs(),
   };
-}
-
-/** How much more of a refused request's body is read (and thrown away) after the answer, and for how long. */
-const DRAIN_MAX_BYTES = 4 * 1024 * 1024;
-const DRAIN_MAX_MS = 2000;
-
-/**
- * Closes a connection whose request body is still arriving, in stages (RFC 9112 §9.6): the rest of
- * the body is read and discarded up to DRAIN_MAX_BYTES / DRAIN_MAX_MS, then the socket is dropped.
- * Closing at once makes the kernel reset the connection over the unread bytes, and the sender often
- * loses the answer; leaving it to Node would read the whole body, however large, to keep the
- * connection alive. A body that ends within the bounds leaves the connection usable.
- */
-function drainThenClose(body: IncomingMessage): void {
-  let drained = 0;
-  const drop = () => {
-    clearTimeout(timer);
-    body.socket.destroy();
-  };
-  const timer = setTimeout(drop, DRAIN_MAX_MS);
-  timer.unref();
-  body.on('error', () => undefined);
-  body.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > DRAIN_MAX_BYTES) drop();
-  });
-  body.on('end', () => clearTimeout(timer));
-  body.resume();
 }
 
 /** Reads the raw body up to the endpoint's limit; past it, stops reading and fails with 413. */
