@@ -12,6 +12,8 @@ const DRAIN_MAX_MS = 2000;
  * connection alive. A body that ends within the bounds leaves the connection usable.
  */
 export function drainThenClose(body: IncomingMessage): void {
+  // Requests injected in-process (app.inject) have no socket to drain or close.
+  if (typeof (body.socket as { destroy?: unknown } | null)?.destroy !== 'function') return;
   let drained = 0;
   const drop = () => {
     clearTimeout(timer);
