@@ -94,6 +94,7 @@ describe.each(dialects)('management API: registering endpoints (%s)', (dialect) 
     ['an empty event pattern', { endpoint_id: 'x7', events: [''] }],
     ['a zero rate limit', { endpoint_id: 'x8', rate_limit: { requests: 0, per_seconds: 1 } }],
     ['a too-short secret', { endpoint_id: 'x9', secret: 'short' }],
+    ['the endpoint_id "register", which is the registration route', { endpoint_id: 'register' }],
   ])('answers 400 validation_failed for %s', async (_name, payload) => {
     const response = await register(payload);
     expect(response.statusCode).toBe(400);

@@ -36,6 +36,10 @@ export async function registerWebhookEndpoint(
   defaults: RegistrationDefaults,
   nowMs: number,
 ): Promise<RegistrationOutcome> {
+  // POST /integration/webhooks/register is the registration route itself, so no endpoint could receive there.
+  if (registration.endpoint_id === 'register') {
+    return { ok: false, code: 'validation_failed', message: 'endpoint_id: "register" is reserved (POST /integration/webhooks/register registers endpoints).' };
+  }
   const { scheme: schemeName, ...rawOptions } = registration.verification ?? { scheme: 'standard-webhooks' };
   const scheme = getScheme(schemeName);
   if (scheme === undefined) {
