@@ -139,6 +139,8 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
         return reply.status(200).send({ event_id: outcome.eventId, status: 'duplicate' });
       case 'ignored':
         return reply.status(200).send({ status: 'ignored', event_type: outcome.eventType });
+      case 'handshake':
+        return reply.status(200).type(outcome.contentType).send(outcome.body);
       case 'rejected':
         throw new ApiError(outcome.code, outcome.message);
       default: {

@@ -25,6 +25,9 @@ export const slackScheme = defineHmacPreset({
   ],
   describeDelivery: (request) => {
     const json = parseJsonBody(request.rawBody);
+    // Events API set-up: Slack sends a signed `url_verification` and expects its challenge echoed back.
+    const challenge = stringAtPath(json, ['type']) === 'url_verification' ? stringAtPath(json, ['challenge']) : undefined;
+    if (challenge !== undefined) return { handshake: { contentType: 'application/json', body: JSON.stringify({ challenge }) } };
     return {
       idempotencyKey: stringAtPath(json, ['event_id']),
       // An event_callback's own `type` is always "event_callback"; the inner event says what happened.

@@ -30,6 +30,11 @@ export type VerificationResult =
       readonly eventType?: string | undefined;
       /** Provider headers worth keeping on the event envelope (lower-case names, never secrets or signatures). */
       readonly keptHeaders?: Readonly<Record<string, string>> | undefined;
+      /**
+       * Set when the verified request is the provider's subscription handshake rather than an event
+       * (Slack's `url_verification`): the receiver answers 200 with this body and stores no event.
+       */
+      readonly handshake?: { readonly contentType: string; readonly body: string } | undefined;
     }
   | { readonly ok: false; readonly code: VerificationFailureCode; readonly message: string };
 

@@ -61,6 +61,11 @@ export async function receiveWebhook(
     headers: JSON.stringify(redactHeaders(request.headers)),
   };
 
+  if (verification.handshake !== undefined) {
+    await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'handshake', status_code: 200 } });
+    return { kind: 'handshake', ...verification.handshake };
+  }
+
   if (endpoint.events.length > 0 && !endpoint.events.some((pattern) => globMatch(pattern, eventType))) {
     await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'event_not_subscribed', status_code: 200 } });
     return { kind: 'ignored', eventType };
