@@ -51,10 +51,10 @@ describe('slack', () => {
     });
   });
 
-  it('names url_verification as the event type of the URL handshake', () => {
+  it('reports a verified url_verification as the handshake, with the challenge to echo', () => {
     const body = JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'abc' });
     const nowMs = Date.UTC(2025, 10, 26, 10, 30, 0);
     const signed = slackScheme.sign(Buffer.from(body), SLACK_SECRET, options, { url: '', messageId: 'm', nowMs });
-    expect(verify(body, signed, nowMs)).toMatchObject({ ok: true, eventType: 'url_verification', idempotencyKey: undefined });
+    expect(verify(body, signed, nowMs)).toEqual({ ok: true, handshake: { contentType: 'application/json', body: '{"challenge":"abc"}' } });
   });
 });
