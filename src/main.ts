@@ -10,6 +10,7 @@ import { createMetrics } from './http/metrics.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
 import type { IngestItem, IngestResult } from './store/events/commit-ingest-batch.js';
 import { commitIngestBatchPostgres } from './store/events/commit-ingest-batch-postgres.js';
+import { RequestLogSweeper } from './maintenance/request-log-sweeper.js';
 import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
@@ -108,6 +109,13 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       logger.warn('redis is not reachable yet: rate limits are not enforced until it is, and /health/detailed reports degraded');
     }
 
+    const sweeper =
+      config.webhooks.request_log_retention_days > 0
+        ? new RequestLogSweeper({ store, clock, logger, retentionDays: config.webhooks.request_log_retention_days, intervalMs: 3_600_000 })
+        : undefined;
+    sweeper?.start();
+    opened.push(() => sweeper?.stop());
+
     const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
     opened.push(() => app.close());
     let url = '';
@@ -127,6 +135,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       close() {
         closing ??= (async () => {
           await app.close();
+          await sweeper?.stop();
           await committer.drain();
           await sqliteWriter?.close();
           redis?.disconnect();

@@ -69,6 +69,8 @@ export const ConfigSchema = Type.Object(
         endpoint_cache_ttl_ms: Type.Integer({ default: 5000, minimum: 0 }),
         /** Grace period for the previous secret after a rotation, unless the request names one. */
         rotation_grace_seconds: Type.Integer({ default: 86_400, minimum: 0 }),
+        /** Days a request-log row is kept (0 keeps them forever); counters and events are not affected. */
+        request_log_retention_days: Type.Number({ default: 30, minimum: 0 }),
       },
       { additionalProperties: false, default: {} },
     ),
