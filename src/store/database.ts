@@ -75,12 +75,40 @@ export interface WebhookEndpointStatsTable {
   last_at: number;
 }
 
+/** pending → running → succeeded | pending (retry) | dead; pending | running | dead → cancelled; dead → pending (replay). */
+export type JobStatus = 'pending' | 'running' | 'succeeded' | 'dead' | 'cancelled';
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  payload: string; // JSON
+  status: JobStatus;
+  /** Claims so far: a claim increments it, a replay resets it to 0. */
+  attempts: number;
+  max_attempts: number;
+  /** Not claimed before this time (epoch ms). */
+  run_at: number;
+  /** The worker holding the lease while status is running. */
+  locked_by: string | null;
+  /** A running job whose lease passed this time may be claimed again. */
+  locked_until: number | null;
+  last_error: string | null; // JSON {code, message}
+  /** last_error's code, in a column of its own so dead letters filter by it on both dialects. */
+  last_error_code: string | null;
+  /** Unique per queue when set: enqueueing the same key again creates nothing. */
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
   events: EventsTable;
   webhook_request_logs: WebhookRequestLogsTable;
   webhook_endpoint_stats: WebhookEndpointStatsTable;
+  jobs: JobsTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */

@@ -1,0 +1,31 @@
+import type { JobFailure } from './job-failure.js';
+import type { RetryPolicy } from './retry-policy.js';
+
+/** A job as its handler sees it. */
+export interface ClaimedJob {
+  readonly id: string;
+  readonly queue: string;
+  readonly payload: unknown;
+  /** This attempt, 1-based. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly dedupeKey: string | null;
+  readonly createdAtMs: number;
+}
+
+export interface JobContext {
+  /** Aborted when the worker lost the job's claim (lease taken over or cancelled) or a drain timed out. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs one attempt. Resolve (undefined) for success; return a JobFailure (or throw, e.g. a
+ * JobFailedError) to fail the attempt, which the queue's RetryPolicy turns into a retry or a dead letter.
+ * Handlers must be idempotent: after a crash or an expired lease a job runs again.
+ */
+export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobFailure | undefined | void>;
+
+export interface QueueRegistration {
+  readonly handler: JobHandler;
+  readonly policy: RetryPolicy;
+}

@@ -1,0 +1,69 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db, Dialect, JobsTable } from '../database.js';
+
+/**
+ * Claims up to `limit` due jobs for `workerId`, oldest due first: pending jobs whose run_at has
+ * come, and running jobs whose lease expired (their worker died or stalled). A claim sets status
+ * running, increments attempts and takes a lease until `nowMs + leaseMs`.
+ *
+ * PostgreSQL locks the candidates with FOR UPDATE SKIP LOCKED, so concurrent workers never claim the
+ * same job; SQLite has one writer, and the single UPDATE ... RETURNING is atomic on its own.
+ * A job whose lease expired on its last attempt goes to dead (code lease_expired) instead.
+ */
+export async function claimDueJobs(
+  db: Db,
+  args: {
+    readonly dialect: Dialect;
+    readonly workerId: string;
+    /** Only these queues (a worker claims what it has handlers for); all queues when omitted. */
+    readonly queues?: readonly string[];
+    readonly limit: number;
+    readonly leaseMs: number;
+    readonly nowMs: number;
+  },
+): Promise<Selectable<JobsTable>[]> {
+  const { dialect, workerId, queues, limit, leaseMs, nowMs } = args;
+  if (limit <= 0 || (queues !== undefined && queues.length === 0)) return [];
+
+  const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
+  await db
+    .updateTable('jobs')
+    .set({ status: 'dead', locked_by: null, locked_until: null, last_error: leaseExpired, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
+    .where('status', '=', 'running')
+    .where('locked_until', '<', nowMs)
+    .whereRef('attempts', '>=', 'max_attempts')
+    .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
+    .execute();
+
+  const candidates = db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowMs)]),
+        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowMs)]),
+      ]),
+    )
+    .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
+    .orderBy('run_at')
+    .orderBy('id')
+    .limit(limit)
+    .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+
+  const claimed = await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'running',
+      attempts: eb('attempts', '+', 1),
+      locked_by: workerId,
+      locked_until: nowMs + leaseMs,
+      updated_at: nowMs,
+    }))
+    // PostgreSQL: = any(array(...)) evaluates the locking subquery exactly once; a plain IN may be
+    // re-run by the planner and lock more rows than it returns.
+    .$if(dialect === 'postgres', (qb) => qb.where(sql<boolean>`id = any(array(${candidates}))`))
+    .$if(dialect === 'sqlite', (qb) => qb.where('id', 'in', candidates))
+    .returningAll()
+    .execute();
+  return claimed.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
