@@ -8,8 +8,19 @@ import type { Alert } from './alert-schema.js';
  * whenever no LLM is configured) `ctx.llm` is undefined and agents use their deterministic logic.
  */
 export interface LlmClient {
-  /** Asks the model for a JSON value that fits `schema`; rejects on timeout, transport failure or an answer that does not fit. */
-  completeJson(request: { system: string; user: string; schema: TSchema; timeoutMs?: number }): Promise<unknown>;
+  /**
+   * Asks the model for a JSON value that fits `schema`, letting it call `tools` first; rejects with
+   * `LlmUnavailableError` (src/agents/llm) on timeout, transport failure, an open breaker or an answer that does not fit.
+   */
+  completeJson(request: { system: string; user: string; schema: TSchema; timeoutMs?: number; tools?: readonly LlmTool[] }): Promise<unknown>;
+}
+
+/** A function the model may call before answering; `execute` receives arguments that fit `parameters`. */
+export interface LlmTool {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: TSchema;
+  execute(args: unknown): Promise<unknown>;
 }
 
 /** Read-only store access an agent may use. Filled by the store issue; agents must work without it. */
