@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
+import { actionRegistry } from './actions/action-registry.js';
+import { agentRegistry } from './agents/agent-registry.js';
+import { ConfigError } from './config/config-error.js';
 import type { SwitchboardConfig } from './config/config-schema.js';
 import { resolveKeys } from './config/resolve-keys.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -11,6 +14,8 @@ import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
 import type { IngestItem, IngestResult } from './store/events/commit-ingest-batch.js';
 import { commitIngestBatchPostgres } from './store/events/commit-ingest-batch-postgres.js';
 import { RequestLogSweeper } from './maintenance/request-log-sweeper.js';
+import { createRouteTable, type RouteTable } from './routing/route-table.js';
+import { syncConfigRoutes } from './routing/sync-config-routes.js';
 import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
@@ -21,6 +26,8 @@ export interface Switchboard {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly adminKey: string;
+  /** The compiled routes (config file and API), for the runs engine to match committed events against. */
+  readonly routeTable: RouteTable;
   /** The address the server listens on (after `listen`), e.g. http://127.0.0.1:8080. */
   readonly url: string;
   /** Stops accepting, finishes in-flight requests, commits pending writes, closes the store. Idempotent. */
@@ -87,6 +94,13 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const applied = await migrateToLatest(store);
     for (const result of applied) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
 
+    // Config routes are checked in full before anything else starts: a bad one stops start-up, naming route, step and reason.
+    const routeRegistries = { agents: agentRegistry, actions: actionRegistry };
+    const configRoutes = await syncConfigRoutes(store.db, config.routes, routeRegistries, clock.nowMs());
+    if (!configRoutes.ok) throw new ConfigError(`Invalid configuration:\n  ${configRoutes.message}`);
+    const routeTable = createRouteTable({ db: store.db, registries: routeRegistries, logger });
+    await routeTable.reload();
+
     const metrics = createMetrics();
     const secretBox = createSecretBox(keys.secretKey);
     const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
@@ -116,7 +130,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     sweeper?.start();
     opened.push(() => sweeper?.stop());
 
-    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis });
+    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis, routeTable });
     opened.push(() => app.close());
     let url = '';
     if (options.listen !== false) {
@@ -131,6 +145,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       app,
       store,
       adminKey: keys.adminKey,
+      routeTable,
       url,
       close() {
         closing ??= (async () => {

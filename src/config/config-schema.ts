@@ -74,6 +74,12 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Routes (src/routing/route-definition.ts, docs/routes.md), upserted with origin 'config' at start.
+     * Only their being mappings is checked here: start-up validates each in full (JSONata, agents,
+     * step references) and stops with a ConfigError naming the route, the step and the reason.
+     */
+    routes: Type.Array(Type.Record(Type.String(), Type.Unknown()), { default: [] }),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { EndpointDirectory } from '../ingress/webhooks/endpoint-directory.js';
 import type { IngestWriter } from '../ingress/webhooks/ingest-writer.js';
+import type { RouteTable } from '../routing/route-table.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The compiled routes; the routes API writes the store, then reloads it. */
+  readonly routeTable: RouteTable;
   /** Present when REDIS_URL is set: shared rate-limit counters and a health check. */
   readonly redis?: Redis | undefined;
 }

@@ -10,6 +10,7 @@ import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { routeRoutes } from './routes/route-routes.js';
 import { webhookManagementRoutes } from './routes/webhook-management-routes.js';
 import { webhookReceiveRoutes } from './routes/webhook-receive-routes.js';
 import { ErrorResponse } from './schemas/error-schema.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   await app.register(webhookManagementRoutes, deps);
   await app.register(eventRoutes, deps);
+  await app.register(routeRoutes, deps);
   await app.register(webhookReceiveRoutes, deps);
   return app;
 }

@@ -22,19 +22,19 @@ export const StepRetry = Type.Object(
 
 const StepName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$', description: 'Unique within the route; later steps read this step\'s output as steps.<name>.' });
 
-const AgentStep = Type.Object(
+export const AgentStep = Type.Object(
   { name: StepName, kind: Type.Literal('agent'), agent: Type.String({ minLength: 1 }), with: Type.Optional(Inputs), retry: Type.Optional(StepRetry) },
   { additionalProperties: false },
 );
-const ActionStep = Type.Object(
+export const ActionStep = Type.Object(
   { name: StepName, kind: Type.Literal('action'), action: Type.String({ minLength: 1 }), with: Type.Optional(Inputs), retry: Type.Optional(StepRetry) },
   { additionalProperties: false },
 );
-const TransformStep = Type.Object(
+export const TransformStep = Type.Object(
   { name: StepName, kind: Type.Literal('transform'), expression: Type.String({ minLength: 1, description: 'JSONata producing the step output.' }) },
   { additionalProperties: false },
 );
-const NotifyStep = Type.Object(
+export const NotifyStep = Type.Object(
   {
     name: StepName,
     kind: Type.Literal('notify'),
@@ -48,7 +48,7 @@ const NotifyStep = Type.Object(
   },
   { additionalProperties: false },
 );
-const EmitStep = Type.Object(
+export const EmitStep = Type.Object(
   {
     name: StepName,
     kind: Type.Literal('emit'),
@@ -124,3 +124,30 @@ export type StepKind = StepDefinition['kind'];
 
 /** Keeps the schema objects typed as TypeBox schemas for consumers that need TSchema. */
 export const routeSchemas: Readonly<Record<'RouteDefinition' | 'StepDefinition', TSchema>> = { RouteDefinition, StepDefinition };
+
+/** Every step kind, in the order docs/routes.md lists them. */
+export const stepKinds = ['agent', 'action', 'transform', 'notify', 'emit', 'branch'] as const satisfies readonly StepKind[];
+
+/**
+ * A branch step with its nested step lists left unchecked: validation checks this shell, then each
+ * nested step on its own, so an error names the nested step instead of the whole union failing.
+ */
+export const BranchStepShell = Type.Object(
+  {
+    name: StepName,
+    kind: Type.Literal('branch'),
+    cases: Type.Array(Type.Object({ when: Type.String({ minLength: 1 }), steps: Type.Array(Type.Unknown()) }, { additionalProperties: false }), { minItems: 1 }),
+    otherwise: Type.Optional(Type.Array(Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+/** One schema per step kind (branches as their shell); a kind without a schema fails to compile. */
+export const stepSchemasByKind: Readonly<Record<StepKind, TSchema>> = {
+  agent: AgentStep,
+  action: ActionStep,
+  transform: TransformStep,
+  notify: NotifyStep,
+  emit: EmitStep,
+  branch: BranchStepShell,
+};

@@ -102,6 +102,19 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+/** Where a route came from: the config file (re-synced at each start) or the management API. */
+export type RouteOrigin = 'config' | 'api';
+
+export interface RoutesTable {
+  id: string;
+  definition: string; // JSON RouteDefinition, as validated
+  origin: RouteOrigin;
+  /** The definition's `enabled` (default true) as 0/1, so a query can skip disabled routes. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
@@ -109,6 +122,7 @@ export interface Database {
   webhook_request_logs: WebhookRequestLogsTable;
   webhook_endpoint_stats: WebhookEndpointStatsTable;
   jobs: JobsTable;
+  routes: RoutesTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */
