@@ -130,7 +130,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     sweeper?.start();
     opened.push(() => sweeper?.stop());
 
-    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis, routeTable });
+    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis, routeTable, agents: agentRegistry });
     opened.push(() => app.close());
     let url = '';
     if (options.listen !== false) {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { SwitchboardConfig } from '../config/config-schema.js';
 import type { Clock } from '../core/clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Every agent a route step can name (built-ins plus custom ones). */
+  readonly agents: AgentRegistry;
   /** The compiled routes; the routes API writes the store, then reloads it. */
   readonly routeTable: RouteTable;
   /** Present when REDIS_URL is set: shared rate-limit counters and a health check. */

@@ -8,6 +8,7 @@ import { ApiError } from '../core/errors/api-error.js';
 import type { AppDeps } from './app-deps.js';
 import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
+import { agentRoutes } from './routes/agent-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { routeRoutes } from './routes/route-routes.js';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes, deps);
+  await app.register(agentRoutes, deps);
   await app.register(webhookManagementRoutes, deps);
   await app.register(eventRoutes, deps);
   await app.register(routeRoutes, deps);
