@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agent-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { routeRoutes } from './routes/route-routes.js';
+import { runApiRoutes } from './routes/run-api-routes.js';
 import { webhookManagementRoutes } from './routes/webhook-management-routes.js';
 import { webhookReceiveRoutes } from './routes/webhook-receive-routes.js';
 import { ErrorResponse } from './schemas/error-schema.js';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(agentRoutes, deps);
   await app.register(webhookManagementRoutes, deps);
   await app.register(eventRoutes, deps);
+  await app.register(runApiRoutes, deps);
   await app.register(routeRoutes, deps);
   await app.register(webhookReceiveRoutes, deps);
   return app;

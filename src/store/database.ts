@@ -115,6 +115,51 @@ export interface RoutesTable {
   updated_at: number;
 }
 
+/** pending → running → succeeded | failed; pending | running → cancelled; failed → pending (retry). */
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface RunsTable {
+  id: string;
+  event_id: string;
+  route_id: string;
+  status: RunStatus;
+  /** JSON StepDefinition[]: the route's steps copied when the run was created. */
+  plan: string;
+  error: string | null; // JSON {code, message}
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** A succeeded step is final: its output is committed once and never overwritten. */
+export type RunStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface RunStepsTable {
+  run_id: string;
+  step_name: string;
+  /** Order in the run's plan (0-based); branch expansions take the positions after their branch. */
+  position: number;
+  kind: string;
+  status: RunStepStatus;
+  input: string | null; // JSON
+  output: string | null; // JSON
+  attempts: number;
+  error: string | null; // JSON {code, message}
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export type NotifyOutboxStatus = 'pending' | 'dispatched';
+
+export interface NotifyOutboxTable {
+  id: string;
+  run_id: string;
+  step_name: string;
+  request: string; // JSON NotifyRequest
+  status: NotifyOutboxStatus;
+  created_at: number;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
@@ -123,6 +168,9 @@ export interface Database {
   webhook_endpoint_stats: WebhookEndpointStatsTable;
   jobs: JobsTable;
   routes: RoutesTable;
+  runs: RunsTable;
+  run_steps: RunStepsTable;
+  notify_outbox: NotifyOutboxTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */

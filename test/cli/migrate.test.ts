@@ -7,7 +7,7 @@ import { connectionConfig } from '../../src/store/open-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { killCliProcesses, runCli } from './cli-process.js';
 
-const TABLES = ['events', 'routes', 'webhook_endpoint_secrets', 'webhook_endpoint_stats', 'webhook_endpoints', 'webhook_request_logs'];
+const TABLES = ['events', 'notify_outbox', 'routes', 'run_steps', 'runs', 'webhook_endpoint_secrets', 'webhook_endpoint_stats', 'webhook_endpoints', 'webhook_request_logs'];
 
 describe('switchboard migrate', () => {
   const databases: TestDatabase[] = [];
