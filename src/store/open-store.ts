@@ -39,7 +39,6 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): St
   return {
     db,
     dialect: 'sqlite',
-    sqlite,
     sqliteFile: { path: file, synchronous },
     async ping() {
       await sql`select 1`.execute(db);

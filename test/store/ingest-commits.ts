@@ -1,7 +1,6 @@
 import type { Dialect } from '../../src/store/database.js';
 import { commitIngestBatch, type IngestItem, type IngestResult } from '../../src/store/events/commit-ingest-batch.js';
 import { commitIngestBatchPostgres } from '../../src/store/events/commit-ingest-batch-postgres.js';
-import { commitIngestBatchSqlite } from '../../src/store/events/commit-ingest-batch-sqlite.js';
 import { SqliteIngestWriter } from '../../src/store/sqlite-writer/sqlite-ingest-writer.js';
 import type { Store } from '../../src/store/store.js';
 import { dialects } from '../support/test-database.js';
@@ -23,15 +22,6 @@ export const ingestCommits: ReadonlyArray<{ readonly name: string; readonly dial
     name: 'unnest',
     dialect: 'postgres',
     open: (store: Store): IngestCommit => ({ commit: (items) => commitIngestBatchPostgres(store.db, items), close: async () => {} }),
-  },
-  {
-    name: 'prepared statements',
-    dialect: 'sqlite',
-    open: (store) => {
-      const sqlite = store.sqlite;
-      if (sqlite === undefined) throw new Error('The prepared-statement path needs a SQLite store');
-      return { commit: (items) => commitIngestBatchSqlite(store.db, sqlite, items), close: async () => {} };
-    },
   },
   {
     name: 'writer thread',
