@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { actionRegistry } from './actions/action-registry.js';
-import { agentRegistry } from './agents/agent-registry.js';
+import { createAgentServices } from './agents/agent-services.js';
 import { ConfigError } from './config/config-error.js';
 import type { SwitchboardConfig } from './config/config-schema.js';
 import { resolveKeys } from './config/resolve-keys.js';
@@ -14,10 +14,21 @@ import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
 import type { IngestItem, IngestResult } from './store/events/commit-ingest-batch.js';
 import { commitIngestBatchPostgres } from './store/events/commit-ingest-batch-postgres.js';
 import { RequestLogSweeper } from './maintenance/request-log-sweeper.js';
+import { InProcessJobNotifier } from './queue/in-process-job-notifier.js';
+import type { JobNotifier } from './queue/job-notifier.js';
+import { JobWorker } from './queue/job-worker.js';
+import { PostgresJobNotifier } from './queue/postgres-job-notifier.js';
+import type { RetryPolicy } from './queue/retry-policy.js';
+import { createEventRouter } from './runs/event-router.js';
+import { RunCompletions } from './runs/run-completions.js';
+import { createRunJobHandler } from './runs/run-executor.js';
+import { RUNS_QUEUE } from './runs/run-queue.js';
+import { stepFailureCodes } from './runs/step-failure.js';
 import { createRouteTable, type RouteTable } from './routing/route-table.js';
 import { syncConfigRoutes } from './routing/sync-config-routes.js';
 import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
+import { TransactionBatcher } from './store/transaction-batcher.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -39,6 +50,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** false: build everything but do not open a port (tests using inject). */
   readonly listen?: boolean;
+  /** The config file's directory: relative custom agent module paths resolve against it (else the working directory). */
+  readonly configDir?: string;
 }
 
 /** Creates the JSON logger. Secrets never reach it: headers are not logged, and auth values are redacted if they are. */
@@ -95,11 +108,78 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     for (const result of applied) logger.info({ migration: result.migrationName, status: result.status }, 'migration');
 
     // Config routes are checked in full before anything else starts: a bad one stops start-up, naming route, step and reason.
-    const routeRegistries = { agents: agentRegistry, actions: actionRegistry };
+    const agentServices = await createAgentServices({
+      config,
+      db: store.db,
+      dialect: store.dialect,
+      logger,
+      clock,
+      ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
+    });
+    const routeRegistries = { agents: agentServices.registry, actions: actionRegistry };
     const configRoutes = await syncConfigRoutes(store.db, config.routes, routeRegistries, clock.nowMs());
     if (!configRoutes.ok) throw new ConfigError(`Invalid configuration:\n  ${configRoutes.message}`);
     const routeTable = createRouteTable({ db: store.db, registries: routeRegistries, logger });
     await routeTable.reload();
+
+    // The runs engine. Wake-ups: LISTEN/NOTIFY across processes on PostgreSQL, in-process on SQLite.
+    let notifier: JobNotifier;
+    if (config.database_url !== undefined) {
+      const pgNotifier = new PostgresJobNotifier({ databaseUrl: config.database_url, onError: (error) => logger.warn({ err: error }, 'job wake-up connection lost; reconnecting') });
+      await pgNotifier.start();
+      opened.push(() => pgNotifier.stop());
+      notifier = pgNotifier;
+    } else {
+      notifier = new InProcessJobNotifier();
+    }
+    const stepPolicy: RetryPolicy = {
+      maxAttempts: config.runs.max_attempts,
+      baseDelayMs: config.runs.base_delay_ms,
+      maxDelayMs: config.runs.max_delay_ms,
+      retryable: (code) => (code in stepFailureCodes ? stepFailureCodes[code as keyof typeof stepFailureCodes].retryable : true),
+    };
+    const completions = new RunCompletions();
+    // Job outcomes and run checkpoints commit in groups: one transaction (one fsync on SQLite) for many runs.
+    const runBatcher = new TransactionBatcher(store.db, { maxBatchSize: 256, maxConcurrentCommits: store.dialect === 'sqlite' ? 1 : 2 });
+    const router = createEventRouter(routeTable, stepPolicy.maxAttempts);
+    const worker = config.runs.worker
+      ? new JobWorker({
+          db: store.db,
+          dialect: store.dialect,
+          notifier,
+          clock,
+          random: Math.random,
+          concurrency: config.runs.concurrency,
+          leaseMs: config.runs.lease_ms,
+          pollIntervalMs: config.runs.poll_interval_ms,
+          settle: runBatcher,
+          onError: (error) => logger.error({ err: error }, 'run worker store error; the job runs again when its lease expires'),
+          queues: {
+            [RUNS_QUEUE]: {
+              policy: stepPolicy,
+              handler: createRunJobHandler({
+                db: store.db,
+                batcher: runBatcher,
+                clock,
+                logger: logger.child({ component: 'runs' }),
+                random: Math.random,
+                steps: {
+                  agents: agentServices.registry,
+                  actions: actionRegistry,
+                  store: agentServices.store,
+                  learning: agentServices.learning,
+                  ...(agentServices.llm === undefined ? {} : { llm: agentServices.llm }),
+                },
+                routes: routeTable,
+                notifier,
+                completions,
+                stepPolicy,
+                checkpointAfterMs: config.runs.checkpoint_after_ms,
+              }),
+            },
+          },
+        })
+      : undefined;
 
     const metrics = createMetrics();
     const secretBox = createSecretBox(keys.secretKey);
@@ -107,8 +187,16 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     await directory.reload();
     const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
     opened.push(() => sqliteWriter?.close());
+    const commitBatch = (items: readonly IngestItem[]) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items));
     const committer = new GroupCommitter<IngestItem, IngestResult>({
-      commit: (items) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items)),
+      // Runs committed with their events: wake the workers once the batch is durable.
+      commit: async (items) => {
+        const results = await commitBatch(items);
+        if (results.some((result, index) => !(result instanceof Error) && result.outcome === 'accepted' && (items[index]?.runs?.length ?? 0) > 0)) {
+          notifier.notifyEnqueued(store.db, [RUNS_QUEUE]).catch((error: unknown) => logger.warn({ err: error }, 'could not signal run workers; they find the runs on their next poll'));
+        }
+        return results;
+      },
       maxBatchSize: config.ingest.batch_max_size,
       maxConcurrentCommits: config.ingest.concurrent_commits ?? (store.dialect === 'sqlite' ? 2 : 1),
       onCommit: (size, durationMs) => {
@@ -130,8 +218,24 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     sweeper?.start();
     opened.push(() => sweeper?.stop());
 
-    const app = await buildApp({ config, store, directory, writer: committer, secretBox, adminKey: keys.adminKey, clock, metrics, logger, redis, routeTable, agents: agentRegistry });
+    const app = await buildApp({
+      config,
+      store,
+      directory,
+      writer: committer,
+      secretBox,
+      adminKey: keys.adminKey,
+      clock,
+      metrics,
+      logger,
+      redis,
+      routeTable,
+      agents: agentServices.registry,
+      runs: { router, completions, notifier },
+    });
     opened.push(() => app.close());
+    worker?.start();
+    opened.push(() => worker?.stop({ timeoutMs: config.runs.drain_timeout_ms }).then(() => undefined));
     let url = '';
     if (options.listen !== false) {
       url = await app.listen({ host: config.server.host, port: config.server.port });
@@ -152,6 +256,10 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           await app.close();
           await sweeper?.stop();
           await committer.drain();
+          const drained = await worker?.stop({ timeoutMs: config.runs.drain_timeout_ms });
+          await runBatcher.drain();
+          if (drained?.drained === false) logger.warn('runs still executing at shutdown are left to their leases; another process (or the next start) resumes them');
+          if (notifier instanceof PostgresJobNotifier) await notifier.stop();
           await sqliteWriter?.close();
           redis?.disconnect();
           await store.close();

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import type { Clock } from '../core/clock.js';
-import type { Alert } from './alert-schema.js';
+import type { PastAlert } from './alert-schema.js';
 
 /**
- * The LLM seam. The LLM issue implements it over an OpenAI-compatible endpoint; until then (and
- * whenever no LLM is configured) `ctx.llm` is undefined and agents use their deterministic logic.
+ * The LLM seam, implemented by `createLlmClient` (src/agents/llm) over an OpenAI-compatible endpoint;
+ * when no LLM is configured `ctx.llm` is undefined and agents use their deterministic logic.
  */
 export interface LlmClient {
   /**
@@ -23,10 +23,41 @@ export interface LlmTool {
   execute(args: unknown): Promise<unknown>;
 }
 
-/** Read-only store access an agent may use. Filled by the store issue; agents must work without it. */
+/** Read-only store access an agent may use (src/agents/agent-services.ts builds it); agents must work without it. */
 export interface AgentStoreReader {
-  /** Recent processed alerts, newest first, optionally of one alert type. */
-  recentAlerts(args: { alertType?: string; limit: number }): Promise<Alert[]>;
+  /**
+   * Recent processed alerts (those the learning agent recorded), newest first, each with the root
+   * cause found for it when one was; `alertType` keeps one type, compared case-insensitively.
+   */
+  recentAlerts(args: { alertType?: string; limit: number }): Promise<PastAlert[]>;
+}
+
+/** One agent interaction to keep in seed 000's `learning_data` table. */
+export interface LearningEntry {
+  /** The step's `ctx.idempotencyKey`: recording the same key again creates nothing. */
+  readonly idempotencyKey: string;
+  readonly agentName: string;
+  readonly interactionType: string;
+  /** The alert the interaction was about, with its root cause when known; later read back by `recentAlerts`. */
+  readonly alert: PastAlert;
+  /** What else the agent knew (e.g. how many alerts it considered); stored as JSON. */
+  readonly context: Readonly<Record<string, unknown>>;
+  /** The patterns the agent found; stored as JSON. */
+  readonly patterns: readonly unknown[];
+  readonly recordedAtMs: number;
+}
+
+/** A learning_data row as recorded: the first recording of its idempotency key. */
+export interface LearningRecord extends LearningEntry {
+  readonly id: string;
+}
+
+/**
+ * The one store write agents may make. `duplicate` means a row with the entry's idempotency key
+ * already existed (a retried step): `record` is that first row, unchanged.
+ */
+export interface LearningRecorder {
+  record(entry: LearningEntry): Promise<{ readonly outcome: 'recorded' | 'duplicate'; readonly record: LearningRecord }>;
 }
 
 /** What a run gives every agent step. External effects come in here so tests can pin them. */
@@ -37,6 +68,8 @@ export interface AgentContext {
   readonly idempotencyKey: string;
   readonly llm?: LlmClient;
   readonly store?: AgentStoreReader;
+  /** Where the learning agent records its interactions; absent, it only reports the patterns. */
+  readonly learning?: LearningRecorder;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -18,8 +19,9 @@ program
   .command('serve')
   .description('start the HTTP server (runs pending migrations first)')
   .action(async () => {
-    const config = loadConfig({ file: program.opts<{ config?: string }>().config, env: process.env });
-    const switchboard = await startSwitchboard(config);
+    const configFile = program.opts<{ config?: string }>().config ?? process.env['SWITCHBOARD_CONFIG'];
+    const config = loadConfig({ file: configFile, env: process.env });
+    const switchboard = await startSwitchboard(config, configFile === undefined || configFile === '' ? {} : { configDir: dirname(resolve(configFile)) });
     const logger = switchboard.app.log;
     let stopping = false;
     const stop = (signal: string) => {

@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { PolicySchema } from '../agents/builtin/compliance.js';
+import { TeamMappingSchema } from '../agents/builtin/meeting-context.js';
 
 const RateLimit = Type.Object(
   { requests: Type.Integer({ minimum: 1 }), per_seconds: Type.Number({ exclusiveMinimum: 0 }) },
@@ -80,6 +82,71 @@ export const ConfigSchema = Type.Object(
      * step references) and stops with a ConfigError naming the route, the step and the reason.
      */
     routes: Type.Array(Type.Record(Type.String(), Type.Unknown()), { default: [] }),
+    /** The runs engine: the worker that executes runs from the job queue, and step retry defaults. */
+    runs: Type.Object(
+      {
+        /** false: this process ingests and serves the API but executes no runs (another process does). */
+        worker: Type.Boolean({ default: true }),
+        /** Runs executing at once in this process. */
+        concurrency: Type.Integer({ default: 64, minimum: 1, maximum: 10_000 }),
+        /** How long a claimed run job stays claimed without renewal; a dead process's runs resume after it. */
+        lease_ms: Type.Integer({ default: 30_000, minimum: 100 }),
+        /** Fallback claim interval; wake-ups (in-process, or LISTEN/NOTIFY on PostgreSQL) normally come first. */
+        poll_interval_ms: Type.Integer({ default: 1_000, minimum: 10 }),
+        /** Attempts of an agent or action step before its run is dead-lettered (a step's `retry` overrides). */
+        max_attempts: Type.Integer({ default: 5, minimum: 1, maximum: 100 }),
+        /** Backoff before the second attempt; doubles each attempt, full jitter, capped by max_delay_ms. */
+        base_delay_ms: Type.Integer({ default: 1_000, minimum: 0 }),
+        max_delay_ms: Type.Integer({ default: 300_000, minimum: 0 }),
+        /** A step that took at least this long is committed before the next step starts. */
+        checkpoint_after_ms: Type.Integer({ default: 100, minimum: 0 }),
+        /** How long shutdown waits for running runs to commit before leaving them to their leases. */
+        drain_timeout_ms: Type.Integer({ default: 10_000, minimum: 0 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /**
+     * An OpenAI-compatible chat-completions endpoint for the agents that have an LLM path (rca,
+     * intent). Unset: every agent runs its deterministic logic, marked `fallback: true`.
+     */
+    llm: Type.Optional(
+      Type.Object(
+        {
+          /** API root; requests go to `<base_url>/chat/completions` (e.g. http://localhost:11434/v1). */
+          base_url: Type.String({ pattern: '^https?://' }),
+          model: Type.String({ minLength: 1 }),
+          api_key: Type.Optional(Type.String({ minLength: 1 })),
+          /** Budget of one agent's LLM call, tool round trips included. */
+          timeout_ms: Type.Integer({ default: 15_000, minimum: 1, maximum: 600_000 }),
+          /** Model round trips per call (tool calls included). */
+          max_steps: Type.Integer({ default: 5, minimum: 1, maximum: 20 }),
+          breaker: Type.Object(
+            {
+              /** Consecutive failed calls (errors and timeouts) that open the breaker. */
+              failure_threshold: Type.Integer({ default: 5, minimum: 1 }),
+              /** How long an open breaker fails calls at once before letting one trial call through. */
+              half_open_after_ms: Type.Integer({ default: 30_000, minimum: 0 }),
+            },
+            { additionalProperties: false, default: {} },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Custom agents and the defaults of the built-in agents (docs/agents.md). */
+    agents: Type.Object(
+      {
+        /** JS/TS modules exporting custom agents (default export and/or `agents`); relative paths are relative to the config file. */
+        modules: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+        /** Compliance policies used when a step gives none (else the built-in set). Conditions are compiled at start-up. */
+        policies: Type.Optional(Type.Array(Type.Object(PolicySchema.properties, { additionalProperties: false }))),
+        /** Critical systems for triage and compliance when a step gives none. */
+        critical_systems: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+        /** meeting_context's attendees (on-call / team mapping) when a step gives none. */
+        team_mapping: Type.Optional(Type.Object(TeamMappingSchema.properties, { additionalProperties: false })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

@@ -27,6 +27,9 @@ const envKeys: ReadonlyArray<readonly [string, string, 'string' | 'integer' | 't
   ['SWITCHBOARD_SECRET_KEY', 'secret_key', 'string'],
   ['LOG_LEVEL', 'log_level', 'string'],
   ['SWITCHBOARD_PG_SCHEMA', 'store.pg_schema', 'string'],
+  ['LLM_BASE_URL', 'llm.base_url', 'string'],
+  ['LLM_MODEL', 'llm.model', 'string'],
+  ['LLM_API_KEY', 'llm.api_key', 'string'],
 ];
 
 /** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */

@@ -7,6 +7,9 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { EndpointDirectory } from '../ingress/webhooks/endpoint-directory.js';
 import type { IngestWriter } from '../ingress/webhooks/ingest-writer.js';
 import type { RouteTable } from '../routing/route-table.js';
+import type { EventRouter } from '../runs/event-router.js';
+import type { RunCompletions } from '../runs/run-completions.js';
+import type { JobNotifier } from '../queue/job-notifier.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from './metrics.js';
 
@@ -25,6 +28,11 @@ export interface AppDeps {
   readonly agents: AgentRegistry;
   /** The compiled routes; the routes API writes the store, then reloads it. */
   readonly routeTable: RouteTable;
+  /**
+   * The runs engine: routes matched at ingest, sync waiters, and the wake-up for replayed jobs.
+   * Absent in tests of the HTTP layer alone: events then commit unrouted.
+   */
+  readonly runs?: { readonly router: EventRouter; readonly completions: RunCompletions; readonly notifier: JobNotifier } | undefined;
   /** Present when REDIS_URL is set: shared rate-limit counters and a health check. */
   readonly redis?: Redis | undefined;
 }

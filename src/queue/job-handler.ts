@@ -1,3 +1,4 @@
+import type { JobClaim } from '../store/jobs/job-claim.js';
 import type { JobFailure } from './job-failure.js';
 import type { RetryPolicy } from './retry-policy.js';
 
@@ -16,14 +17,21 @@ export interface ClaimedJob {
 export interface JobContext {
   /** Aborted when the worker lost the job's claim (lease taken over or cancelled) or a drain timed out. */
   readonly signal: AbortSignal;
+  /**
+   * The claim this attempt holds. A handler that commits its own work may settle the job in the same
+   * transaction (completeJob / failJob under this claim) and resolve `'settled'`; the worker then
+   * records nothing more.
+   */
+  readonly claim: JobClaim;
 }
 
 /**
  * Runs one attempt. Resolve (undefined) for success; return a JobFailure (or throw, e.g. a
- * JobFailedError) to fail the attempt, which the queue's RetryPolicy turns into a retry or a dead letter.
+ * JobFailedError) to fail the attempt, which the queue's RetryPolicy turns into a retry or a dead
+ * letter; resolve `'settled'` when the handler already recorded the job's outcome under its claim.
  * Handlers must be idempotent: after a crash or an expired lease a job runs again.
  */
-export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobFailure | undefined | void>;
+export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobFailure | 'settled' | undefined | void>;
 
 export interface QueueRegistration {
   readonly handler: JobHandler;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { AgentContext, AgentStoreReader, LlmClient } from '../agents/agent.js';
+import type { AgentContext, AgentStoreReader, LearningRecorder, LlmClient } from '../agents/agent.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Clock } from '../core/clock.js';
 import { coerceError } from '../core/coerce-error.js';
@@ -21,6 +21,8 @@ export interface StepDeps {
   readonly logger: Logger;
   readonly llm?: LlmClient;
   readonly store?: AgentStoreReader;
+  /** Where the learning agent records interactions (seed 000's learning_data). */
+  readonly learning?: LearningRecorder;
   /** Defaults to `stepIdempotencyKey(scope.run.id, step.name)`. */
   readonly idempotencyKey?: string;
   readonly expressionLimits?: ExpressionLimits;
@@ -106,6 +108,11 @@ function optionalText(field: string, result: ExpressionResult & { ok: true }): s
   return stepFailure('input_invalid', `${field} must evaluate to a string, got ${JSON.stringify(result.value)}`);
 }
 
+/** The outcome with the evaluated inputs attached, so the run records what the step was given. */
+function withInput(outcome: StepOutcome, input: unknown): StepOutcome {
+  return outcome.kind === 'output' || outcome.kind === 'failed' ? { ...outcome, input } : outcome;
+}
+
 const isFailure = (value: unknown): value is StepFailure => typeof value === 'object' && value !== null && 'code' in value && 'retryable' in value;
 
 async function evaluateOptional(text: string | undefined, scope: StepScope, options: EvaluateOptions): Promise<ExpressionResult> {
@@ -186,8 +193,10 @@ export async function executeStep(step: StepDefinition, scope: StepScope, deps: 
         idempotencyKey,
         ...(deps.llm === undefined ? {} : { llm: deps.llm }),
         ...(deps.store === undefined ? {} : { store: deps.store }),
+        ...(deps.learning === undefined ? {} : { learning: deps.learning }),
       };
-      return runChecked(`agent "${agent.name}"`, { input: agent.inputSchema, output: agent.outputSchema }, input.value, () => agent.run(ctx, input.value), logger);
+      const outcome = await runChecked(`agent "${agent.name}"`, { input: agent.inputSchema, output: agent.outputSchema }, input.value, () => agent.run(ctx, input.value), logger);
+      return withInput(outcome, input.value);
     }
     case 'action': {
       const action = deps.actions.getAction(step.action);
@@ -195,7 +204,8 @@ export async function executeStep(step: StepDefinition, scope: StepScope, deps: 
       const input = await evaluateInputs(step.with, scope, options);
       if (!input.ok) return failed(input.failure);
       const ctx = { clock: deps.clock, logger, idempotencyKey };
-      return runChecked(`action "${action.name}"`, { input: action.inputSchema, output: action.outputSchema }, input.value, () => action.run(ctx, input.value), logger);
+      const outcome = await runChecked(`action "${action.name}"`, { input: action.inputSchema, output: action.outputSchema }, input.value, () => action.run(ctx, input.value), logger);
+      return withInput(outcome, input.value);
     }
     case 'transform': {
       const result = await evaluateExpression(step.expression, scope, options);

@@ -24,8 +24,9 @@ export interface NotifyRequest {
  * requests the caller commits together with the step's completion; `failed` goes to the retry policy.
  */
 export type StepOutcome =
-  | { readonly kind: 'output'; readonly output: unknown }
+  /** `input`: an agent's or action's evaluated `with` inputs, recorded with the step. */
+  | { readonly kind: 'output'; readonly output: unknown; readonly input?: unknown }
   | { readonly kind: 'branch'; readonly steps: readonly StepDefinition[] }
   | { readonly kind: 'emit'; readonly event: EmitRequest }
   | { readonly kind: 'notify'; readonly request: NotifyRequest }
-  | { readonly kind: 'failed'; readonly error: StepFailure };
+  | { readonly kind: 'failed'; readonly error: StepFailure; readonly input?: unknown };

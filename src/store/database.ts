@@ -48,6 +48,12 @@ export interface EventsTable {
   idempotency_key: string | null;
 }
 
+/** The events table's column set by the commit paths from the runs an event starts (not part of an ingested row). */
+export interface EventsRoutingColumn {
+  /** 1 when a route matched the event and runs started with it; 0 when it is kept unrouted. */
+  routed: Generated<number>;
+}
+
 export interface WebhookRequestLogsTable {
   id: string;
   endpoint_id: string;
@@ -160,10 +166,27 @@ export interface NotifyOutboxTable {
   created_at: number;
 }
 
+/** Seed 000's learning_data: one agent interaction per run step (see src/store/learning/). */
+export interface LearningDataTable {
+  id: string;
+  /** The run step's idempotency key: unique, so a retried step records nothing new. */
+  idempotency_key: string;
+  agent_name: string;
+  interaction_type: string;
+  alert_id: string | null;
+  /** Lower-cased and trimmed, for lookups by type; input_data keeps the alert as it came. */
+  alert_type: string | null;
+  root_cause: string | null;
+  input_data: string; // JSON: the alert, root_cause included when known
+  context_data: string; // JSON object: what else the agent knew
+  patterns_identified: string; // JSON array
+  created_at: number;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
-  events: EventsTable;
+  events: EventsTable & EventsRoutingColumn;
   webhook_request_logs: WebhookRequestLogsTable;
   webhook_endpoint_stats: WebhookEndpointStatsTable;
   jobs: JobsTable;
@@ -171,6 +194,7 @@ export interface Database {
   runs: RunsTable;
   run_steps: RunStepsTable;
   notify_outbox: NotifyOutboxTable;
+  learning_data: LearningDataTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */

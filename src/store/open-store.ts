@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { withCachedStatements } from './cached-statements.js';
 import type { Database } from './database.js';
 import type { Store } from './store.js';
 
@@ -35,7 +36,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): St
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',

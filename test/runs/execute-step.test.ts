@@ -101,7 +101,8 @@ describe('executeStep: action steps', () => {
 
   it('runs the action with evaluated inputs and the idempotency key', async () => {
     const outcome = await executeStep({ name: 'meeting', kind: 'action', action: 'slotify.create_meeting', with: { title: '"Review " & event.data.alert_id' } }, scopeOf(), deps);
-    expect(outcome).toEqual({ kind: 'output', output: { meeting_id: 'm-1' } });
+    // The evaluated inputs come back with the outcome, so the run records what the step was given.
+    expect(outcome).toEqual({ kind: 'output', output: { meeting_id: 'm-1' }, input: { title: 'Review chainsync-alert-12345' } });
     expect(calls.at(-1)).toMatchObject({ input: { title: 'Review chainsync-alert-12345' }, ctx: { idempotencyKey: 'run-1:meeting' } });
   });
 

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store.js';
 import { listEndpointStats } from '../../src/store/webhook-logs/list-endpoint-stats.js';
 import { connectionConfig } from '../../src/store/open-store.js';
 import { openTestStore, testDatabaseUrl } from '../support/test-database.js';
-import { BASE_MS, eventItem, logRow, rejectedItem } from './ingest-fixtures.js';
+import { BASE_MS, eventItem, logRow, rejectedItem, runStart } from './ingest-fixtures.js';
 import { ingestCommits, type IngestCommit } from './ingest-commits.js';
 
 describe.each(ingestCommits)('ingest commit: $name on $dialect', ({ dialect, open }) => {
@@ -42,6 +42,48 @@ describe.each(ingestCommits)('ingest commit: $name on $dialect', ({ dialect, ope
     return rows.map((row): [string, string, number, number] => [row.outcome, row.reason, Number(row.count), Number(row.last_at)]).sort();
   }
 
+  /** The run-start rows of one run per route for `item`'s event (what ingest's EventRouter plans). */
+  function withRuns(item: IngestItem, routeIds: readonly string[]): IngestItem {
+    const eventId = item.event?.id ?? '';
+    return { ...item, runs: routeIds.map((routeId) => runStart(eventId, routeId)) };
+  }
+
+  async function runsOf(eventId: string) {
+    const runs = await store.db.selectFrom('runs').selectAll().where('event_id', '=', eventId).orderBy('route_id').execute();
+    const jobs = await store.db.selectFrom('jobs').selectAll().where('dedupe_key', 'in', runs.length === 0 ? [''] : runs.map((run) => run.id)).execute();
+    return { runs, jobs };
+  }
+
+  it('writes a new event\'s runs and their jobs with it, and marks it routed', async () => {
+    const routed = withRuns(eventItem('orders', 'r1'), ['route-a', 'route-b']);
+    const unrouted = eventItem('orders', 'r2');
+    expect(await commit([routed, unrouted])).toEqual([
+      { outcome: 'accepted', eventId: routed.event?.id },
+      { outcome: 'accepted', eventId: unrouted.event?.id },
+    ]);
+    const { runs, jobs } = await runsOf(routed.event?.id ?? '');
+    expect(runs).toEqual(routed.runs?.map((start) => start.run));
+    expect(jobs.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(routed.runs?.map((start) => start.job).sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect((await findEvent(store.db, routed.event?.id ?? ''))?.routed).toBe(1);
+    expect((await findEvent(store.db, unrouted.event?.id ?? ''))?.routed).toBe(0);
+  });
+
+  it('starts no runs for a duplicate, in a later batch or in the same one', async () => {
+    const original = withRuns(eventItem('orders', 'd1'), ['route-a']);
+    await commit([original]);
+    const later = withRuns(eventItem('orders', 'd1', BASE_MS + 5), ['route-a']);
+    const first = withRuns(eventItem('orders', 'd2'), ['route-a']);
+    const sameBatch = withRuns(eventItem('orders', 'd2', BASE_MS + 6), ['route-a']);
+    expect(await commit([later, first, sameBatch])).toEqual([
+      { outcome: 'duplicate', eventId: original.event?.id },
+      { outcome: 'accepted', eventId: first.event?.id },
+      { outcome: 'duplicate', eventId: first.event?.id },
+    ]);
+    const runs = await store.db.selectFrom('runs').select(['id', 'event_id']).execute();
+    expect(runs.map((run) => run.id).sort()).toEqual([original.runs?.[0]?.run.id, first.runs?.[0]?.run.id].sort());
+    expect(Number((await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n)).toBe(2);
+  });
+
   it('commits an empty batch as nothing', async () => {
     expect(await commit([])).toEqual([]);
   });
@@ -52,7 +94,7 @@ describe.each(ingestCommits)('ingest commit: $name on $dialect', ({ dialect, ope
     const results = await commit(items);
 
     expect(results).toEqual(items.map((item) => ({ outcome: 'accepted', eventId: item.event?.id })));
-    for (const item of items) expect(await findEvent(store.db, item.event?.id ?? '')).toEqual(item.event);
+    for (const item of items) expect(await findEvent(store.db, item.event?.id ?? '')).toEqual({ ...item.event, routed: 0 });
   });
 
   it('fills the log row of an accepted event with 202 and the event id', async () => {

@@ -1,6 +1,7 @@
 import { newId } from '../../src/core/new-id.js';
 import type { EventsTable, WebhookEndpointSecretsTable, WebhookEndpointsTable, WebhookRequestLogsTable } from '../../src/store/database.js';
 import type { IngestItem } from '../../src/store/events/commit-ingest-batch.js';
+import type { RunStartRows } from '../../src/store/runs/run-start-rows.js';
 
 /** A fixed epoch so every time in the store tests is pinned. */
 export const BASE_MS = Date.UTC(2026, 0, 1);
@@ -78,4 +79,29 @@ export function eventItem(source: string, idempotencyKey: string | null, receive
 /** One refused webhook: a log row only. */
 export function rejectedItem(endpointId: string, reason: string, statusCode: number, receivedAt = BASE_MS): IngestItem {
   return { event: null, log: logRow(endpointId, receivedAt, { outcome: 'rejected', reason, status_code: statusCode }) };
+}
+
+/** The rows that start a run of `routeId` for `eventId`: the pending run and its job. */
+export function runStart(eventId: string, routeId: string, createdAt = BASE_MS): RunStartRows {
+  const runId = newId(createdAt);
+  return {
+    run: { id: runId, event_id: eventId, route_id: routeId, status: 'pending', plan: '[{"name":"t","kind":"transform","expression":"1"}]', error: null, created_at: createdAt, updated_at: createdAt, finished_at: null },
+    job: {
+      id: newId(createdAt),
+      queue: 'runs',
+      payload: JSON.stringify({ run_id: runId }),
+      status: 'pending',
+      attempts: 0,
+      max_attempts: 4,
+      run_at: createdAt,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      last_error_code: null,
+      dedupe_key: runId,
+      created_at: createdAt,
+      updated_at: createdAt,
+      finished_at: null,
+    },
+  };
 }

@@ -77,12 +77,22 @@ export const defaultPolicies: readonly Policy[] = [
   },
 ];
 
-/** Checks an alert or event against policies; throws PolicyConditionError for a broken condition (a config bug). */
-export async function checkCompliance(input: ComplianceInput): Promise<ComplianceOutput> {
+/** What the compliance agent uses when a step gives no `policies` or `critical_systems` (the config's `agents` section). */
+export interface ComplianceDefaults {
+  readonly policies?: readonly Policy[];
+  readonly criticalSystems?: readonly string[];
+}
+
+/**
+ * Checks an alert or event against policies: the input's, else `defaults`', else `defaultPolicies`.
+ * Throws PolicyConditionError for a broken condition (a config bug).
+ */
+export async function checkCompliance(input: ComplianceInput, defaults: ComplianceDefaults = {}): Promise<ComplianceOutput> {
   const subject = input.alert ?? input.event ?? {};
   const data = { alert: subject, event: subject };
-  const bindings = { critical_systems: (input.critical_systems ?? defaultCriticalSystemNames).map((name) => name.toLowerCase()) };
-  const policies = input.policies ?? defaultPolicies;
+  const criticalSystems = input.critical_systems ?? defaults.criticalSystems ?? defaultCriticalSystemNames;
+  const bindings = { critical_systems: criticalSystems.map((name) => name.toLowerCase()) };
+  const policies = input.policies ?? defaults.policies ?? defaultPolicies;
   const violations: ComplianceOutput['violations'] = [];
   // Sequential on purpose: violations come out in policy order, and a broken policy is reported first-come.
   for (const policy of policies) {
@@ -93,11 +103,16 @@ export async function checkCompliance(input: ComplianceInput): Promise<Complianc
   return { status: violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT', violations, policies_checked: policies.length };
 }
 
-/** Seed 000's compliance check: policies with JSONata conditions, a default set when none are given. */
-export const complianceAgent: Agent<ComplianceInput, ComplianceOutput> & { readonly name: 'compliance' } = {
-  name: 'compliance',
-  description: 'Checks an alert or event against compliance policies (JSONata conditions that are true when violated) and returns COMPLIANT or NON_COMPLIANT with the violations.',
-  inputSchema: ComplianceInputSchema,
-  outputSchema: ComplianceOutputSchema,
-  run: async (_ctx, input) => checkCompliance(input),
-};
+/** Seed 000's compliance check, with the policies and critical systems used when a step gives none. */
+export function createComplianceAgent(defaults: ComplianceDefaults = {}): Agent<ComplianceInput, ComplianceOutput> & { readonly name: 'compliance' } {
+  return {
+    name: 'compliance',
+    description: 'Checks an alert or event against compliance policies (JSONata conditions that are true when violated) and returns COMPLIANT or NON_COMPLIANT with the violations.',
+    inputSchema: ComplianceInputSchema,
+    outputSchema: ComplianceOutputSchema,
+    run: async (_ctx, input) => checkCompliance(input, defaults),
+  };
+}
+
+/** The compliance agent with the built-in default policies. */
+export const complianceAgent = createComplianceAgent();

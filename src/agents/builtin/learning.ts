@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import type { Agent } from '../agent.js';
+import { Value } from 'typebox/value';
+import type { Agent, AgentContext, LearningRecord } from '../agent.js';
 import { AlertSchema, PastAlertSchema, type PastAlert } from '../alert-schema.js';
 import { roundScore } from '../round-score.js';
 
@@ -10,8 +11,10 @@ export const LearningInputSchema = Type.Object({
   alert: AlertSchema,
   /** The current alert's root cause, e.g. the rca step's `root_cause`. */
   root_cause: Type.Optional(Type.String()),
-  /** Earlier alerts to learn from (later: read from the store). Duplicates of the current alert are ignored. */
+  /** Earlier alerts to learn from; when absent, the most recent `history_limit` alerts in the store. Duplicates of the current alert are ignored. */
   past_alerts: Type.Optional(Type.Array(PastAlertSchema)),
+  /** How many recent alerts to read from the store when `past_alerts` is absent; default 50. */
+  history_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   /** Fewest occurrences that make a pattern; default 2. */
   min_count: Type.Optional(Type.Integer({ minimum: 1 })),
   /** The `agent_name` the interaction is recorded under; default `learning`. */
@@ -39,8 +42,15 @@ export const LearningOutputSchema = Type.Object({
   recorded_at: Type.String(),
   alerts_considered: Type.Integer({ minimum: 1 }),
   patterns_identified: Type.Array(PatternSchema),
+  /** The learning_data row's id, when the interaction was recorded (a retried step reports the first attempt's row). */
+  record_id: Type.Optional(Type.String()),
 });
 export type LearningOutput = Static<typeof LearningOutputSchema>;
+
+/** Recent alerts read from the store when a step gives no `past_alerts`. */
+export const defaultHistoryLimit = 50;
+
+const StoredPatternsSchema = Type.Array(PatternSchema);
 
 /** One alert's values for every pattern kind (several for affected systems). */
 function patternValues(alert: PastAlert): { readonly [K in PatternKind]: readonly string[] } {
@@ -79,21 +89,61 @@ export function findPatterns(current: PastAlert, past: readonly PastAlert[], min
   return { alertsConsidered: all.length, patterns };
 }
 
-/** Seed 000's learning agent: finds recurring types, systems, hours and root causes; the store write comes later. */
+async function pastAlertsOf(ctx: AgentContext, input: LearningInput): Promise<{ alerts: readonly PastAlert[]; source: 'input' | 'store' | 'none' }> {
+  if (input.past_alerts !== undefined) return { alerts: input.past_alerts, source: 'input' };
+  if (ctx.store === undefined) return { alerts: [], source: 'none' };
+  return { alerts: await ctx.store.recentAlerts({ limit: input.history_limit ?? defaultHistoryLimit }), source: 'store' };
+}
+
+/** The output a stored row stands for: what a retried step reports, so every attempt reports the same. */
+function outputOfRecord(record: LearningRecord): LearningOutput {
+  const alertsConsidered = record.context['alerts_considered'];
+  if (!Value.Check(StoredPatternsSchema, record.patterns) || typeof alertsConsidered !== 'number' || !Number.isInteger(alertsConsidered) || alertsConsidered < 1) {
+    throw new Error(`learning_data row ${record.id} (idempotency key ${record.idempotencyKey}) does not hold a learning agent's record`);
+  }
+  return {
+    agent_name: record.agentName,
+    interaction_type: record.interactionType,
+    recorded_at: new Date(record.recordedAtMs).toISOString(),
+    alerts_considered: alertsConsidered,
+    patterns_identified: record.patterns,
+    record_id: record.id,
+  };
+}
+
+/**
+ * Seed 000's learning agent: finds recurring types, systems, hours and root causes over the alert
+ * and past ones, and records the interaction through `ctx.learning` when there is one. The record
+ * is keyed by `ctx.idempotencyKey`, so a retried step writes nothing new and reports the first record.
+ */
 export const learningAgent: Agent<LearningInput, LearningOutput> & { readonly name: 'learning' } = {
   name: 'learning',
-  description: 'Finds patterns across the current alert and past alerts (recurring alert types, affected systems, hour-of-day clusters, repeated root causes) with their frequencies, shaped as a learning_data record.',
+  description: 'Finds patterns across the current alert and past alerts (recurring alert types, affected systems, hour-of-day clusters, repeated root causes) with their frequencies, and records the interaction in learning_data.',
   inputSchema: LearningInputSchema,
   outputSchema: LearningOutputSchema,
   run: async (ctx, input) => {
     const current: PastAlert = input.root_cause === undefined ? input.alert : { ...input.alert, root_cause: input.root_cause };
-    const { alertsConsidered, patterns } = findPatterns(current, input.past_alerts ?? [], input.min_count ?? 2);
-    return {
+    const past = await pastAlertsOf(ctx, input);
+    const minCount = input.min_count ?? 2;
+    const { alertsConsidered, patterns } = findPatterns(current, past.alerts, minCount);
+    const recordedAtMs = ctx.clock.nowMs();
+    const output: LearningOutput = {
       agent_name: input.agent_name ?? 'learning',
       interaction_type: input.interaction_type ?? 'alert_processed',
-      recorded_at: new Date(ctx.clock.nowMs()).toISOString(),
+      recorded_at: new Date(recordedAtMs).toISOString(),
       alerts_considered: alertsConsidered,
       patterns_identified: patterns,
     };
+    if (ctx.learning === undefined) return output;
+    const { record } = await ctx.learning.record({
+      idempotencyKey: ctx.idempotencyKey,
+      agentName: output.agent_name,
+      interactionType: output.interaction_type,
+      alert: current,
+      context: { alerts_considered: alertsConsidered, min_count: minCount, past_alerts_from: past.source },
+      patterns,
+      recordedAtMs,
+    });
+    return outputOfRecord(record);
   },
 };

@@ -98,15 +98,15 @@ function discussionPoints(alert: Alert, rca: RcaOutput | undefined, compliance: 
   return points;
 }
 
-/** A meeting briefing for an alert, built from the alert and whatever triage, RCA and compliance found. */
-export function buildMeetingContext(input: MeetingContextInput): MeetingContextOutput {
+/** A meeting briefing for an alert, built from the alert and whatever triage, RCA and compliance found; `defaultTeamMapping` serves when the input has none. */
+export function buildMeetingContext(input: MeetingContextInput, defaultTeamMapping?: TeamMapping): MeetingContextOutput {
   const { alert, rca, compliance } = input;
   const triage = input.triage ?? assessUrgency(alert);
   const briefing: MeetingContextOutput = {
     title: `[${triage.level}] ${humaniseAlertType(alert.alert_type)} Review`,
     why_scheduled: explainWhy(alert, triage, rca, compliance),
     discussion_points: discussionPoints(alert, rca, compliance),
-    attendees: resolveAttendees(alert, input.team_mapping),
+    attendees: resolveAttendees(alert, input.team_mapping ?? defaultTeamMapping),
     duration_minutes: meetingDurations[triage.level],
     urgency_level: triage.level,
   };
@@ -114,11 +114,16 @@ export function buildMeetingContext(input: MeetingContextInput): MeetingContextO
   return briefing;
 }
 
-/** Seed 000's meeting context agent: the briefing behind `[CRITICAL] System Failure Review`. */
-export const meetingContextAgent: Agent<MeetingContextInput, MeetingContextOutput> & { readonly name: 'meeting_context' } = {
-  name: 'meeting_context',
-  description: 'Writes a meeting briefing for an alert: title, why it is scheduled, discussion points from root-cause hypotheses and compliance violations, attendees from the team mapping, and a duration set by urgency.',
-  inputSchema: MeetingContextInputSchema,
-  outputSchema: MeetingContextOutputSchema,
-  run: async (_ctx, input) => buildMeetingContext(input),
-};
+/** Seed 000's meeting context agent (the briefing behind `[CRITICAL] System Failure Review`), with the team mapping used when a step gives none. */
+export function createMeetingContextAgent(defaults: { readonly teamMapping?: TeamMapping } = {}): Agent<MeetingContextInput, MeetingContextOutput> & { readonly name: 'meeting_context' } {
+  return {
+    name: 'meeting_context',
+    description: 'Writes a meeting briefing for an alert: title, why it is scheduled, discussion points from root-cause hypotheses and compliance violations, attendees from the team mapping, and a duration set by urgency.',
+    inputSchema: MeetingContextInputSchema,
+    outputSchema: MeetingContextOutputSchema,
+    run: async (_ctx, input) => buildMeetingContext(input, defaults.teamMapping),
+  };
+}
+
+/** The meeting context agent without a default team mapping. */
+export const meetingContextAgent = createMeetingContextAgent();

@@ -1,12 +1,12 @@
 import { Type, type Static } from 'typebox';
-import type { Agent } from '../agent.js';
+import type { Agent, AgentContext } from '../agent.js';
 import { AlertSchema, PastAlertSchema, type Alert, type PastAlert } from '../alert-schema.js';
 import { roundScore } from '../round-score.js';
 import { alertText, rcaRules, type RcaRule } from './rca-rules.js';
 
 export const RcaInputSchema = Type.Object({
   alert: AlertSchema,
-  /** Earlier alerts, ideally of the same type or systems, with the root cause found for each. */
+  /** Earlier alerts, ideally of the same type or systems, with the root cause found for each; read from the store when absent. */
   similar_alerts: Type.Optional(Type.Array(PastAlertSchema)),
 });
 export type RcaInput = Static<typeof RcaInputSchema>;
@@ -33,6 +33,30 @@ export const undeterminedRootCause = 'undetermined';
 /** Each past alert with the same cause adds this much confidence, up to `historyBoostCap`. */
 const historyBoostPerAlert = 0.05;
 const historyBoostCap = 0.15;
+
+/** How many recent alerts the store is asked for when a step gives no `similar_alerts`. */
+export const similarAlertsLimit = 20;
+
+function sameText(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Recent alerts like this one from `ctx.store` (none without a store): of the same alert type, or,
+ * for an alert without a type, sharing an affected system. The alert itself (same `alert_id`) is left out.
+ */
+export async function findSimilarAlerts(ctx: AgentContext, alert: Alert): Promise<PastAlert[]> {
+  if (ctx.store === undefined) return [];
+  const alertType = alert.alert_type?.trim();
+  const systems = new Set((alert.affected_systems ?? []).map((system) => system.trim().toLowerCase()));
+  if (!alertType && systems.size === 0) return [];
+  const recent = await ctx.store.recentAlerts(alertType ? { alertType, limit: similarAlertsLimit } : { limit: similarAlertsLimit });
+  return recent.filter((past) => {
+    if (alert.alert_id !== undefined && past.alert_id === alert.alert_id) return false;
+    if (alertType) return true;
+    return (past.affected_systems ?? []).some((system) => systems.has(system.trim().toLowerCase()));
+  });
+}
 
 function normaliseCause(cause: string): string {
   return cause.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
@@ -62,7 +86,7 @@ function historicalHypotheses(alert: Alert, similar: readonly PastAlert[], cover
     if (past.root_cause === undefined) return;
     const key = normaliseCause(past.root_cause);
     if (key === '' || key === undeterminedRootCause || covered.has(key)) return;
-    if (alert.alert_type !== undefined && past.alert_type !== undefined && past.alert_type !== alert.alert_type) return;
+    if (alert.alert_type !== undefined && past.alert_type !== undefined && !sameText(past.alert_type, alert.alert_type)) return;
     const entry = byCause.get(key) ?? { cause: past.root_cause.trim(), ids: [] };
     entry.ids.push(pastAlertLabel(past, index));
     byCause.set(key, entry);
@@ -105,8 +129,8 @@ export function analyseRootCause(alert: Alert, similar: readonly PastAlert[] = [
 /** Seed 000's root-cause analysis over the common failure families, informed by similar past alerts. */
 export const rcaAgent: Agent<RcaInput, RcaOutput> & { readonly name: 'rca' } = {
   name: 'rca',
-  description: 'Proposes root-cause hypotheses for an alert (connection pool, memory, disk, latency, deployment, certificate, rate limit, auth, queue backlog) with confidence, evidence and recommended actions; similar past alerts raise the confidence of a cause seen before.',
+  description: 'Proposes root-cause hypotheses for an alert (connection pool, memory, disk, latency, deployment, certificate, rate limit, auth, queue backlog) with confidence, evidence and recommended actions; similar past alerts (given, or the recent ones in the store) raise the confidence of a cause seen before.',
   inputSchema: RcaInputSchema,
   outputSchema: RcaOutputSchema,
-  run: async (_ctx, input) => analyseRootCause(input.alert, input.similar_alerts ?? []),
+  run: async (ctx, input) => analyseRootCause(input.alert, input.similar_alerts ?? (await findSimilarAlerts(ctx, input.alert))),
 };

@@ -124,11 +124,16 @@ export function assessUrgency(alert: Alert, criticalSystems: readonly string[] =
   return { level, score, recommended_response_time: recommendedResponseTimes[level], factors };
 }
 
-/** Seed 000's urgency assessment: severity, alert type, affected systems and description keywords. */
-export const triageAgent: Agent<TriageInput, TriageOutput> & { readonly name: 'triage' } = {
-  name: 'triage',
-  description: 'Scores how urgent an alert is (CRITICAL, HIGH, MEDIUM, LOW) from its severity, type, affected systems and description, with a recommended response time.',
-  inputSchema: TriageInputSchema,
-  outputSchema: TriageOutputSchema,
-  run: async (_ctx, input) => assessUrgency(input.alert, input.critical_systems ?? defaultCriticalSystems),
-};
+/** Seed 000's urgency assessment (severity, alert type, affected systems, description keywords), with the critical systems used when a step gives none. */
+export function createTriageAgent(defaults: { readonly criticalSystems?: readonly string[] } = {}): Agent<TriageInput, TriageOutput> & { readonly name: 'triage' } {
+  return {
+    name: 'triage',
+    description: 'Scores how urgent an alert is (CRITICAL, HIGH, MEDIUM, LOW) from its severity, type, affected systems and description, with a recommended response time.',
+    inputSchema: TriageInputSchema,
+    outputSchema: TriageOutputSchema,
+    run: async (_ctx, input) => assessUrgency(input.alert, input.critical_systems ?? defaults.criticalSystems ?? defaultCriticalSystems),
+  };
+}
+
+/** The triage agent with the built-in critical systems. */
+export const triageAgent = createTriageAgent();

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { classifyIntent, intentAgent, IntentOutputSchema, type IntentInput, type IntentOutput } from '../builtin/intent.js';
+import { llmBackedAgent } from './llm-backed-agent.js';
 import { withLlmFallback, type LlmAgentRunner, type LlmStrategy } from './with-llm-fallback.js';
 
 /** What the model answers for a message: the intent and its confidence. */
@@ -30,3 +31,6 @@ export const intentLlmStrategy: LlmStrategy<IntentInput, IntentOutput> = {
 
 /** The intent agent with its LLM path first and the keyword classifier as the fallback. */
 export const runIntentWithLlm: LlmAgentRunner<IntentInput, IntentOutput> = withLlmFallback(intentAgent, intentLlmStrategy);
+
+/** The intent agent as registered: the LLM first, the keyword classifier as the fallback, marked in the output. */
+export const llmIntentAgent = llmBackedAgent({ agent: intentAgent, outputSchema: IntentOutputSchema, strategy: intentLlmStrategy });

@@ -18,6 +18,8 @@ export const errorCatalog = {
   run_not_found: { status: 404, message: 'No run with this id.' },
   run_finished: { status: 409, message: 'The run has already finished; only a pending or running run can be cancelled.' },
   run_not_failed: { status: 409, message: 'Only a failed run can be retried.' },
+  run_failed: { status: 502, message: 'The run answering this synchronous webhook failed; the event is committed and the run is in dead letters.' },
+  response_render_failed: { status: 500, message: 'The run succeeded but its route\'s response template failed to render.' },
   dead_letter_not_found: { status: 404, message: 'No dead letter with this id.' },
   ip_not_allowed: { status: 403, message: 'The client address is not in this endpoint\'s allowlist.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the time given in Retry-After.' },

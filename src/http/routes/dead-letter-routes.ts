@@ -13,9 +13,18 @@ import { deadLetterView } from '../views/dead-letter-view.js';
 const security = [{ bearerAuth: [] }];
 const tags = ['dead letters'];
 
-function deadJobFilter(given: { queue?: string | undefined; error_code?: string | undefined; since?: string | undefined; until?: string | undefined }): DeadJobFilter {
+function deadJobFilter(given: {
+  queue?: string | undefined;
+  route?: string | undefined;
+  step?: string | undefined;
+  error_code?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}): DeadJobFilter {
   return {
     queue: given.queue,
+    runRouteId: given.route,
+    runStepName: given.step,
     errorCode: given.error_code,
     sinceMs: given.since === undefined ? undefined : Date.parse(given.since),
     untilMs: given.until === undefined ? undefined : Date.parse(given.until),
@@ -29,11 +38,14 @@ async function absentBodyAsEmptyObject(request: FastifyRequest): Promise<void> {
 
 /**
  * Dead letters: jobs that ran out of attempts or failed for good. Replay puts them back to pending
- * with attempts reset; workers pick them up on their next poll.
+ * with attempts reset and wakes the workers; a replayed run resumes at its failed step.
  */
 export async function deadLetterRoutes(parent: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', requireAdminKey(deps.adminKey));
+  const wake = async (replayed: readonly { queue: string }[]) => {
+    if (replayed.length > 0) await deps.runs?.notifier.notifyEnqueued(deps.store.db, replayed.map((job) => job.queue));
+  };
 
   app.get(
     '/api/v1/dead-letters',
@@ -58,6 +70,7 @@ export async function deadLetterRoutes(parent: FastifyInstance, deps: AppDeps): 
     },
     async (request) => {
       const replayed = await replayDeadJobs(deps.store.db, { select: deadJobFilter(request.body), nowMs: deps.clock.nowMs() });
+      await wake(replayed);
       return { replayed: replayed.length };
     },
   );
@@ -69,6 +82,7 @@ export async function deadLetterRoutes(parent: FastifyInstance, deps: AppDeps): 
       const { id } = request.params;
       const replayed = await replayDeadJobs(deps.store.db, { select: { ids: [id] }, nowMs: deps.clock.nowMs() });
       if (replayed.length === 0) throw new ApiError('dead_letter_not_found', `No dead letter "${id}".`);
+      await wake(replayed);
       return { id, queue: replayed[0]?.queue, status: 'pending' };
     },
   );

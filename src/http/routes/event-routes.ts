@@ -23,6 +23,7 @@ export async function eventRoutes(parent: FastifyInstance, deps: AppDeps): Promi
     const rows = await listEvents(deps.store.db, {
       source: query.source,
       type: query.type,
+      routed: query.routed,
       sinceMs: query.since === undefined ? undefined : Date.parse(query.since),
       untilMs: query.until === undefined ? undefined : Date.parse(query.until),
       beforeId: decodeCursor(query.cursor),

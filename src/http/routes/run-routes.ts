@@ -4,7 +4,9 @@ import { ApiError } from '../../core/errors/api-error.js';
 import { cancelRun } from '../../store/runs/cancel-run.js';
 import { findRun } from '../../store/runs/find-run.js';
 import { listRuns } from '../../store/runs/list-runs.js';
+import { replayRunJob } from '../../store/runs/replay-run-job.js';
 import { retryFailedRun } from '../../store/runs/retry-failed-run.js';
+import { RUNS_QUEUE } from '../../runs/run-queue.js';
 import { requireAdminKey } from '../admin-auth.js';
 import type { AppDeps } from '../app-deps.js';
 import { DEFAULT_PAGE_LIMIT, decodeCursor, encodeCursor } from '../cursor.js';
@@ -61,10 +63,18 @@ export async function runRoutes(parent: FastifyInstance, deps: AppDeps): Promise
     { schema: { tags, security, summary: 'Retry a failed run from its failed step (409 run_not_failed otherwise)', params: RunIdParams } },
     async (request) => {
       const { id } = request.params;
+      const nowMs = deps.clock.nowMs();
       const outcome = await deps.store.db.transaction().execute(async (trx) => {
-        const result = await retryFailedRun(trx, { id, nowMs: deps.clock.nowMs() });
+        const planOf = (routeId: string) => {
+          const route = deps.routeTable.get(routeId);
+          return route === undefined ? undefined : JSON.stringify(route.definition.steps);
+        };
+        const result = await retryFailedRun(trx, { id, nowMs, planOf });
+        // The run's job died with it: replaying it in the same transaction makes the retry execute.
+        if (result === 'retried') await replayRunJob(trx, { queue: RUNS_QUEUE, runId: id, nowMs });
         return { result, found: await findRun(trx, id) };
       });
+      if (outcome.result === 'retried') await deps.runs?.notifier.notifyEnqueued(deps.store.db, [RUNS_QUEUE]);
       if (outcome.result === 'not_found' || outcome.found === undefined) throw notFound(id);
       if (outcome.result === 'not_failed') throw new ApiError('run_not_failed', `Run "${id}" is ${outcome.found.run.status}; only a failed run can be retried.`);
       return runDetailView(outcome.found.run, outcome.found.steps);

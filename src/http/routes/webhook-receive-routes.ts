@@ -7,6 +7,7 @@ import { bodyKindFor } from '../../ingress/webhooks/parse-webhook-body.js';
 import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
 import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
 import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
+import { awaitSyncResponse } from '../../runs/await-sync-response.js';
 import type { AppDeps } from '../app-deps.js';
 import { EndpointIdParams } from '../schemas/webhook-schemas.js';
 
@@ -129,12 +130,24 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.webhookState as WebhookRequestState;
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const outcome = await receiveWebhook(deps.writer, state.resolved, state.inbound, rawBody, deps.clock.nowMs());
+    const outcome = await receiveWebhook(deps.writer, deps.runs?.router, state.resolved, state.inbound, rawBody, deps.clock.nowMs());
     state.logged = true;
     state.outcome = outcome;
     switch (outcome.kind) {
-      case 'accepted':
-        return reply.status(202).send({ event_id: outcome.eventId, status: 'accepted' });
+      case 'accepted': {
+        const sync = outcome.runs.find((run) => run.route.respond.mode === 'sync');
+        if (sync === undefined || deps.runs === undefined) {
+          // Exactly the foundation's contract; the runs are listed by GET /api/v1/runs?event_id=.
+          return reply.status(202).send({ event_id: outcome.eventId, status: 'accepted' });
+        }
+        const response = await awaitSyncResponse({ db: deps.store.db, completions: deps.runs.completions, clock: deps.clock }, sync);
+        if (response.kind === 'rendered') return reply.status(response.status).send(response.body);
+        if (response.kind === 'failed') throw new ApiError(response.code, response.message, { event_id: outcome.eventId, run_id: response.runId });
+        return reply
+          .status(202)
+          .header('location', `/api/v1/runs/${response.runId}`)
+          .send({ event_id: outcome.eventId, status: 'accepted', run_id: response.runId, run_status: response.status, status_url: `/api/v1/runs/${response.runId}` });
+      }
       case 'duplicate':
         return reply.status(200).send({ event_id: outcome.eventId, status: 'duplicate' });
       case 'ignored':

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { EventsTable } from '../../store/database.js';
+import type { EventsRoutingColumn, EventsTable } from '../../store/database.js';
 
 /**
  * A stored event in the CloudEvents JSON format (structured mode): the context attributes, `data`
- * (or `data_base64` for raw bytes) and each extension attribute at the top level.
+ * (or `data_base64` for raw bytes), each extension attribute at the top level, and `routed`.
  */
-export function eventView(row: Selectable<EventsTable>): Record<string, unknown> {
+export function eventView(row: Selectable<EventsTable & EventsRoutingColumn>): Record<string, unknown> {
   const extensions = JSON.parse(row.extensions) as Record<string, string>;
   return {
     // Extensions first, so no extension can shadow a context attribute.
@@ -19,5 +19,7 @@ export function eventView(row: Selectable<EventsTable>): Record<string, unknown>
     datacontenttype: row.datacontenttype,
     ...(row.data === null ? {} : { data: JSON.parse(row.data) as unknown }),
     ...(row.data_base64 === null ? {} : { data_base64: row.data_base64 }),
+    // Switchboard's own extension attribute (a CloudEvents Boolean): false when no route matched the event.
+    routed: Number(row.routed) === 1,
   };
 }

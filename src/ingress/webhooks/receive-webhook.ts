@@ -2,7 +2,9 @@ import { globMatch } from '../../core/glob-match.js';
 import { newId } from '../../core/new-id.js';
 import { hashApiKey } from '../../crypto/hash-api-key.js';
 import { constantTimeEqual } from '../../crypto/constant-time-equal.js';
+import type { EventRouter } from '../../runs/event-router.js';
 import type { EventsTable } from '../../store/database.js';
+import { eventEnvelopeFromParts } from './event-envelope-from-parts.js';
 import type { VerificationResult } from '../verify/verification-scheme.js';
 import type { ResolvedEndpoint } from './endpoint-directory.js';
 import type { InboundWebhook } from './inbound-webhook.js';
@@ -19,10 +21,12 @@ export const DEFAULT_EVENT_TYPE = 'webhook.received';
 
 /**
  * Verifies, parses and durably records one webhook whose body has been read. Resolves only after
- * the event (or the rejection's log row) is committed: a 2xx is sent only after this commit.
+ * the event (or the rejection's log row) is committed: a 2xx is sent only after this commit. The
+ * runs of the routes the event matches are committed in the same transaction as the event.
  */
 export async function receiveWebhook(
   writer: IngestWriter,
+  router: EventRouter | undefined,
   resolved: ResolvedEndpoint,
   request: InboundWebhook,
   rawBody: Buffer,
@@ -88,9 +92,11 @@ export async function receiveWebhook(
     extensions: JSON.stringify(extensions),
     idempotency_key: idempotencyKey ?? null,
   };
-  const result = await writer.submit({ event, log: { ...logBase, outcome: 'accepted', status_code: 202 } });
+  const planned = router === undefined ? [] : await router.plan(eventEnvelopeFromParts(event, parsed.data, extensions), nowMs);
+  const result = await writer.submit({ event, log: { ...logBase, outcome: 'accepted', status_code: 202 }, runs: planned.map((run) => run.rows) });
   if (result.outcome === 'logged') throw new Error('An event item was committed without an event outcome');
-  return { kind: result.outcome, eventId: result.eventId };
+  if (result.outcome === 'duplicate') return { kind: 'duplicate', eventId: result.eventId };
+  return { kind: 'accepted', eventId: result.eventId, runs: planned.map((run) => ({ id: run.rows.run.id, route: run.route })) };
 }
 
 function verifyRequest(resolved: ResolvedEndpoint, request: InboundWebhook, rawBody: Buffer, nowMs: number): VerificationResult {

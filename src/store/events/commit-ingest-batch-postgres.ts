@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, EventsTable } from '../database.js';
+import type { RunStartRows } from '../runs/run-start-rows.js';
 import { commitWithItemFallback } from './commit-with-item-fallback.js';
 import { STAT_SHARDS, type IngestItem, type IngestResult } from './commit-ingest-batch.js';
 
@@ -21,7 +22,8 @@ export async function commitIngestBatchPostgres(
 async function writeBatch(db: Kysely<Database>, items: readonly IngestItem[], shard: number): Promise<IngestResult[]> {
   // A key repeated inside the batch is inserted once; later items are duplicates of the first.
   const firstEventIdByKey = new Map<string, string>();
-  const events: Array<{ readonly lockKey: string; readonly event: EventsTable }> = [];
+  const events: Array<{ readonly lockKey: string; readonly event: EventsTable & { routed: number } }> = [];
+  const starts: RunStartRows[] = [];
   const logs = items.map((item) => {
     const event = item.event;
     let inBatchDuplicateOf: string | undefined;
@@ -30,14 +32,18 @@ async function writeBatch(db: Kysely<Database>, items: readonly IngestItem[], sh
       if (event.idempotency_key !== null) inBatchDuplicateOf = firstEventIdByKey.get(lockKey);
       if (inBatchDuplicateOf === undefined) {
         if (event.idempotency_key !== null) firstEventIdByKey.set(lockKey, event.id);
-        events.push({ lockKey, event });
+        const runs = item.runs ?? [];
+        events.push({ lockKey, event: { ...event, routed: runs.length > 0 ? 1 : 0 } });
+        starts.push(...runs);
       }
     }
     return { ...item.log, ev_id: inBatchDuplicateOf ?? event?.id ?? null, ev_source: event?.source ?? null, ev_key: event?.idempotency_key ?? null, dup: inBatchDuplicateOf !== undefined };
   });
   // Concurrent batches take unique-index locks in row order: one global order means no deadlocks.
   events.sort((a, b) => (a.lockKey < b.lockKey ? -1 : a.lockKey > b.lockKey ? 1 : 0));
-  const ev = <K extends keyof EventsTable>(key: K) => events.map((entry) => entry.event[key]);
+  const ev = <K extends keyof EventsTable | 'routed'>(key: K) => events.map((entry) => entry.event[key]);
+  const rn = <K extends keyof RunStartRows['run']>(key: K) => starts.map((start) => start.run[key]);
+  const jb = <K extends keyof RunStartRows['job']>(key: K) => starts.map((start) => start.job[key]);
   const lg = <K extends keyof (typeof logs)[number]>(key: K) => logs.map((log) => log[key]);
 
   const { rows } = await sql<{ id: string; outcome: string; event_id: string | null }>`
@@ -45,14 +51,31 @@ async function writeBatch(db: Kysely<Database>, items: readonly IngestItem[], sh
       select * from unnest(
         ${ev('id')}::text[], ${ev('source')}::text[], ${ev('type')}::text[], ${ev('subject')}::text[], ${ev('time')}::text[],
         ${ev('received_at')}::bigint[], ${ev('datacontenttype')}::text[], ${ev('data')}::text[], ${ev('data_base64')}::text[],
-        ${ev('extensions')}::text[], ${ev('idempotency_key')}::text[]
-      ) with ordinality as e (id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key, position)
+        ${ev('extensions')}::text[], ${ev('idempotency_key')}::text[], ${ev('routed')}::integer[]
+      ) with ordinality as e (id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key, routed, position)
     ),
     ins as (
-      insert into events (id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key)
-      select id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key from ev order by position
+      insert into events (id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key, routed)
+      select id, source, type, subject, time, received_at, datacontenttype, data, data_base64, extensions, idempotency_key, routed from ev order by position
       on conflict (source, idempotency_key) do nothing
       returning id
+    ),
+    rn as (
+      select * from unnest(
+        ${rn('id')}::text[], ${rn('event_id')}::text[], ${rn('route_id')}::text[], ${rn('plan')}::text[], ${rn('created_at')}::bigint[],
+        ${jb('id')}::text[], ${jb('queue')}::text[], ${jb('payload')}::text[], ${jb('max_attempts')}::integer[], ${jb('run_at')}::bigint[]
+      ) as r (id, event_id, route_id, plan, created_at, job_id, queue, payload, max_attempts, run_at)
+    ),
+    -- Runs (and their jobs) only for events this statement inserted: a duplicate starts nothing.
+    run_ins as (
+      insert into runs (id, event_id, route_id, status, plan, error, created_at, updated_at, finished_at)
+      select r.id, r.event_id, r.route_id, 'pending', r.plan, null, r.created_at, r.created_at, null from rn r join ins i on i.id = r.event_id
+      returning id
+    ),
+    job_ins as (
+      insert into jobs (id, queue, payload, status, attempts, max_attempts, run_at, locked_by, locked_until, last_error, last_error_code, dedupe_key, created_at, updated_at, finished_at)
+      select r.job_id, r.queue, r.payload, 'pending', 0, r.max_attempts, r.run_at, null, null, null, null, r.id, r.created_at, r.created_at, null
+      from rn r join run_ins ri on ri.id = r.id
     ),
     lg as (
       select * from unnest(

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Db, EventsTable, WebhookRequestLogsTable } from '../database.js';
+import { insertRunStarts } from '../runs/insert-run-starts.js';
+import type { RunStartRows } from '../runs/run-start-rows.js';
 import { commitWithItemFallback } from './commit-with-item-fallback.js';
 
 /** One request's write: an event to append (absent for rejected requests) and its request-log row. */
@@ -7,6 +9,11 @@ export interface IngestItem {
   readonly event: EventsTable | null;
   /** For event items, `outcome`, `status_code` and `event_id` are filled in here once the event's fate is known. */
   readonly log: WebhookRequestLogsTable;
+  /**
+   * The runs the event starts (one per matched route), written in the same transaction when the
+   * event is new; none for a duplicate. An event item without runs is committed as unrouted.
+   */
+  readonly runs?: readonly RunStartRows[];
 }
 
 export type IngestResult =
@@ -42,7 +49,7 @@ async function writeItems(trx: Db, items: readonly IngestItem[], shard: number):
   const results: IngestResult[] = new Array(items.length);
   const firstIndexByKey = new Map<string, number>();
   const sameAs = new Map<number, number>();
-  const toInsert: Array<{ readonly lockKey: string; readonly event: EventsTable }> = [];
+  const toInsert: Array<{ readonly lockKey: string; readonly event: EventsTable & { routed: number } }> = [];
   items.forEach((item, index) => {
     const event = item.event;
     if (event === null) return;
@@ -55,7 +62,7 @@ async function writeItems(trx: Db, items: readonly IngestItem[], shard: number):
       }
       firstIndexByKey.set(key, index);
     }
-    toInsert.push({ lockKey: `${event.source}\u0000${event.idempotency_key ?? ''}`, event });
+    toInsert.push({ lockKey: `${event.source}\u0000${event.idempotency_key ?? ''}`, event: { ...event, routed: (item.runs?.length ?? 0) > 0 ? 1 : 0 } });
   });
   // Concurrent batches (PostgreSQL) take unique-index locks in row order: sorting gives every batch
   // the same order, so two batches holding the same keys in opposite orders cannot deadlock.
@@ -77,6 +84,7 @@ async function writeItems(trx: Db, items: readonly IngestItem[], shard: number):
     if (event === null || sameAs.has(index)) continue;
     if (insertedIds.has(event.id)) {
       results[index] = { outcome: 'accepted', eventId: event.id };
+      await insertRunStarts(trx, items[index]?.runs ?? []);
       continue;
     }
     const original = await trx

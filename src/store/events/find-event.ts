@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { Db, EventsTable } from '../database.js';
+import type { Db, EventsRoutingColumn, EventsTable } from '../database.js';
 
 /** One event by id, or undefined. */
-export async function findEvent(db: Db, id: string): Promise<Selectable<EventsTable> | undefined> {
+export async function findEvent(db: Db, id: string): Promise<Selectable<EventsTable & EventsRoutingColumn> | undefined> {
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }

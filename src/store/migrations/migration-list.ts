@@ -3,6 +3,8 @@ import { migration0001Foundation } from './0001-foundation.js';
 import { migration0002Jobs } from './0002-jobs.js';
 import { migration0003Routes } from './0003-routes.js';
 import { migration0004Runs } from './0004-runs.js';
+import { migration0005LearningData } from './0005-learning-data.js';
+import { migration0006EventRouting } from './0006-event-routing.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -10,4 +12,6 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0002-jobs': migration0002Jobs,
   '0003-routes': migration0003Routes,
   '0004-runs': migration0004Runs,
+  '0005-learning-data': migration0005LearningData,
+  '0006-event-routing': migration0006EventRouting,
 };

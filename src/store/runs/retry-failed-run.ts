@@ -5,9 +5,13 @@ import { setRunStatus } from './set-run-status.js';
  * Puts a failed run back to pending from its failed step: the failed step rows go back to pending
  * with attempts reset to 0 (their last error is kept for the record); succeeded steps keep their
  * output and later steps are untouched. `not_failed` when the run exists in another status.
+ * `planOf` gives the route's current steps (JSON), so the retry runs the route as it is now.
  * Run it in a transaction: the run and its steps change together.
  */
-export async function retryFailedRun(db: Db, args: { readonly id: string; readonly nowMs: number }): Promise<'retried' | 'not_failed' | 'not_found'> {
+export async function retryFailedRun(
+  db: Db,
+  args: { readonly id: string; readonly nowMs: number; readonly planOf?: (routeId: string) => string | undefined },
+): Promise<'retried' | 'not_failed' | 'not_found'> {
   const { id, nowMs } = args;
   if (!(await setRunStatus(db, { id, status: 'pending', from: ['failed'], error: null, nowMs }))) {
     const exists = await db.selectFrom('runs').select('id').where('id', '=', id).executeTakeFirst();
@@ -19,5 +23,10 @@ export async function retryFailedRun(db: Db, args: { readonly id: string; readon
     .where('run_id', '=', id)
     .where('status', '=', 'failed')
     .execute();
+  if (args.planOf !== undefined) {
+    const run = await db.selectFrom('runs').select('route_id').where('id', '=', id).executeTakeFirstOrThrow();
+    const plan = args.planOf(run.route_id);
+    if (plan !== undefined) await db.updateTable('runs').set({ plan }).where('id', '=', id).execute();
+  }
   return 'retried';
 }

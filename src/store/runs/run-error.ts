@@ -2,4 +2,6 @@
 export interface RunError {
   readonly code: string;
   readonly message: string;
+  /** The step that failed, on a run's error. */
+  readonly step?: string;
 }
