@@ -29,6 +29,8 @@ import { syncConfigRoutes } from './routing/sync-config-routes.js';
 import { SqliteIngestWriter } from './store/sqlite-writer/sqlite-ingest-writer.js';
 import { GroupCommitter } from './store/group-committer.js';
 import { TransactionBatcher } from './store/transaction-batcher.js';
+import type { RunProgress, RunProgressOutcome } from './store/runs/commit-run-progress.js';
+import { commitRunProgressPostgres } from './store/runs/commit-run-progress-postgres.js';
 import { migrateToLatest } from './store/migrate-to-latest.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -122,6 +124,11 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const routeTable = createRouteTable({ db: store.db, registries: routeRegistries, logger });
     await routeTable.reload();
 
+    const metrics = createMetrics();
+    // SQLite: one writer thread takes every hot-path write (ingest, run progress, job claims).
+    const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
+    opened.push(() => sqliteWriter?.close());
+
     // The runs engine. Wake-ups: LISTEN/NOTIFY across processes on PostgreSQL, in-process on SQLite.
     let notifier: JobNotifier;
     if (config.database_url !== undefined) {
@@ -139,8 +146,18 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       retryable: (code) => (code in stepFailureCodes ? stepFailureCodes[code as keyof typeof stepFailureCodes].retryable : true),
     };
     const completions = new RunCompletions();
-    // Job outcomes and run checkpoints commit in groups: one transaction (one fsync on SQLite) for many runs.
-    const runBatcher = new TransactionBatcher(store.db, { maxBatchSize: 256, maxConcurrentCommits: store.dialect === 'sqlite' ? 1 : 2 });
+    // Run progress commits in groups: one statement (PostgreSQL) or one transaction on the writer thread (SQLite) for many runs.
+    const runCommitter = new GroupCommitter<RunProgress, RunProgressOutcome>({
+      commit: (items) => (sqliteWriter === undefined ? commitRunProgressPostgres(store.db, items) : sqliteWriter.commitRuns(items)),
+      maxBatchSize: 256,
+      maxConcurrentCommits: 2,
+      onCommit: (size, durationMs) => {
+        metrics.storeCommitDuration.observe({ operation: 'runs' }, durationMs / 1000);
+        metrics.storeBatchSize.observe({ operation: 'runs' }, size);
+      },
+    });
+    // Other queues' job outcomes (and run jobs with nothing left to do) also commit in groups.
+    const jobBatcher = new TransactionBatcher(store.db, { maxBatchSize: 256, maxConcurrentCommits: 1 });
     const router = createEventRouter(routeTable, stepPolicy.maxAttempts);
     const worker = config.runs.worker
       ? new JobWorker({
@@ -152,14 +169,15 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           concurrency: config.runs.concurrency,
           leaseMs: config.runs.lease_ms,
           pollIntervalMs: config.runs.poll_interval_ms,
-          settle: runBatcher,
+          settle: jobBatcher,
+          ...(sqliteWriter === undefined ? {} : { claim: (request) => sqliteWriter.claim(request) }),
           onError: (error) => logger.error({ err: error }, 'run worker store error; the job runs again when its lease expires'),
           queues: {
             [RUNS_QUEUE]: {
               policy: stepPolicy,
               handler: createRunJobHandler({
                 db: store.db,
-                batcher: runBatcher,
+                commit: (progress) => runCommitter.submit(progress),
                 clock,
                 logger: logger.child({ component: 'runs' }),
                 random: Math.random,
@@ -181,12 +199,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         })
       : undefined;
 
-    const metrics = createMetrics();
     const secretBox = createSecretBox(keys.secretKey);
     const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
     await directory.reload();
-    const sqliteWriter = store.sqliteFile === undefined ? undefined : new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
-    opened.push(() => sqliteWriter?.close());
     const commitBatch = (items: readonly IngestItem[]) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items));
     const committer = new GroupCommitter<IngestItem, IngestResult>({
       // Runs committed with their events: wake the workers once the batch is durable.
@@ -257,7 +272,8 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           await sweeper?.stop();
           await committer.drain();
           const drained = await worker?.stop({ timeoutMs: config.runs.drain_timeout_ms });
-          await runBatcher.drain();
+          await runCommitter.drain();
+          await jobBatcher.drain();
           if (drained?.drained === false) logger.warn('runs still executing at shutdown are left to their leases; another process (or the next start) resumes them');
           if (notifier instanceof PostgresJobNotifier) await notifier.stop();
           await sqliteWriter?.close();

@@ -31,6 +31,11 @@ export interface JobWorkerOptions {
   /** Fallback claim interval when no wake-up arrives. */
   readonly pollIntervalMs?: number;
   /**
+   * Claims jobs; claimDueJobs on `db` by default. SQLite deployments pass the writer thread's claim,
+   * so the claim's write lock is never taken on the main thread.
+   */
+  readonly claim?: (request: { readonly workerId: string; readonly queues: readonly string[]; readonly limit: number; readonly leaseMs: number; readonly nowMs: number }) => Promise<Selectable<JobsTable>[]>;
+  /**
    * Records completions and failures through this batcher, many per transaction (group commit);
    * without it each outcome commits on its own.
    */
@@ -127,14 +132,9 @@ export class JobWorker {
   async #claim(limit: number): Promise<void> {
     let claimed: Selectable<JobsTable>[];
     try {
-      claimed = await claimDueJobs(this.#options.db, {
-        dialect: this.#options.dialect,
-        workerId: this.workerId,
-        queues: Object.keys(this.#options.queues),
-        limit,
-        leaseMs: this.#leaseMs,
-        nowMs: this.#options.clock.nowMs(),
-      });
+      const request = { workerId: this.workerId, queues: Object.keys(this.#options.queues), limit, leaseMs: this.#leaseMs, nowMs: this.#options.clock.nowMs() };
+      const claim = this.#options.claim;
+      claimed = claim === undefined ? await claimDueJobs(this.#options.db, { ...request, dialect: this.#options.dialect }) : await claim(request);
     } catch (thrown) {
       this.#options.onError?.(coerceError(thrown));
       return;

@@ -11,8 +11,7 @@ import type { StepDefinition } from '../routing/route-definition.js';
 import type { Database, EventsTable, NotifyOutboxTable, RunStepsTable, RunsTable } from '../store/database.js';
 import { eventEnvelopeFromRow } from '../store/events/event-envelope-from-row.js';
 import type { FailureDisposition } from '../store/jobs/fail-job.js';
-import { commitRunProgress, type EmittedEvent, type RunProgress } from '../store/runs/commit-run-progress.js';
-import type { TransactionBatcher } from '../store/transaction-batcher.js';
+import type { EmittedEvent, RunProgress, RunProgressOutcome } from '../store/runs/commit-run-progress.js';
 import { buildRunStarts } from './build-run-starts.js';
 import { executeStep, stepIdempotencyKey, type StepDeps } from './execute-step.js';
 import { nextStep, planRun, type BranchExpansions } from './plan-run.js';
@@ -32,8 +31,11 @@ export const MAX_CHAIN_DEPTH = 16;
 
 export interface RunExecutorDeps {
   readonly db: Kysely<Database>;
-  /** Run progress commits through it: many runs' checkpoints and completions share one transaction. */
-  readonly batcher: TransactionBatcher;
+  /**
+   * Commits run progress; resolves after the commit. Production groups many runs' progress into one
+   * statement or transaction (see main.ts); anything with commitRunProgress's semantics works.
+   */
+  readonly commit: (progress: RunProgress) => Promise<RunProgressOutcome>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** [0, 1), for retry jitter. */
@@ -307,7 +309,7 @@ class RunExecution {
       ...(job === undefined ? {} : { job: { claim: this.#context.claim, ...job } }),
       nowMs: deps.clock.nowMs(),
     };
-    const outcome = await deps.batcher.run((trx) => commitRunProgress(trx, progress));
+    const outcome = await deps.commit(progress);
     if (outcome.status === 'committed') this.#newPlan = undefined;
     if (outcome.status === 'committed' && outcome.startedRuns > 0) await deps.notifier.notifyEnqueued(deps.db, [RUNS_QUEUE]);
     if (outcome.status === 'run_finished') deps.logger.info({ run_id: this.#run.id }, 'run was cancelled while executing; its last results are discarded');

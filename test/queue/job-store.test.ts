@@ -10,24 +10,40 @@ import { extendLease } from '../../src/store/jobs/extend-lease.js';
 import { failJob } from '../../src/store/jobs/fail-job.js';
 import { listDeadJobs } from '../../src/store/jobs/list-dead-jobs.js';
 import { replayDeadJobs } from '../../src/store/jobs/replay-dead-jobs.js';
+import type { Dialect } from '../../src/store/database.js';
+import { insertRunStarts } from '../../src/store/runs/insert-run-starts.js';
+import { SqliteIngestWriter } from '../../src/store/sqlite-writer/sqlite-ingest-writer.js';
 import { dialects, openTestStore } from '../support/test-database.js';
+import { eventRow, runStart } from '../store/ingest-fixtures.js';
 import { job } from './queue-fixtures.js';
 
 const T0 = 1_700_000_000_000;
 const LEASE = 30_000;
 
-describe.each(dialects)('job store (%s)', (dialect) => {
+/** Claims run through Kysely on both dialects, and on SQLite also through the writer thread (production's path). */
+const claimPaths: ReadonlyArray<{ readonly dialect: Dialect; readonly claims: 'Kysely' | 'writer thread' }> = [
+  ...dialects.map((dialect) => ({ dialect, claims: 'Kysely' as const })),
+  { dialect: 'sqlite', claims: 'writer thread' },
+];
+
+describe.each(claimPaths)('job store ($dialect, claims via $claims)', ({ dialect, claims }) => {
   let store: Store;
   let close: () => Promise<void>;
+  let writer: SqliteIngestWriter | undefined;
   beforeEach(async () => {
     ({ store, close } = await openTestStore(dialect));
+    if (claims === 'writer thread' && store.sqliteFile !== undefined) writer = new SqliteIngestWriter({ file: store.sqliteFile.path, synchronous: store.sqliteFile.synchronous });
   });
   afterEach(async () => {
+    await writer?.close();
+    writer = undefined;
     await close();
   });
 
   const claim = (workerId: string, nowMs: number, limit = 10, queues?: string[]) =>
-    claimDueJobs(store.db, { dialect, workerId, limit, leaseMs: LEASE, nowMs, ...(queues === undefined ? {} : { queues }) });
+    writer === undefined
+      ? claimDueJobs(store.db, { dialect, workerId, limit, leaseMs: LEASE, nowMs, ...(queues === undefined ? {} : { queues }) })
+      : writer.claim({ workerId, limit, leaseMs: LEASE, nowMs, queues: queues ?? ['a', 'b', 'email', 'sms', 'runs'] });
   const row = (id: string) => store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const count = async () => (await store.db.selectFrom('jobs').select(store.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 
@@ -116,6 +132,19 @@ describe.each(dialects)('job store (%s)', (dialect) => {
     await claim('w1', T0);
     expect(await claim('w2', T0 + LEASE + 1)).toEqual([]);
     expect(await row(id)).toMatchObject({ status: 'dead', last_error_code: 'lease_expired', finished_at: T0 + LEASE + 1 });
+  });
+
+  it('fails the run of a run job whose lease expired on its last attempt', async () => {
+    const event = eventRow('alerts', 'k', T0);
+    await store.db.insertInto('events').values({ ...event, routed: 1 }).execute();
+    const start = runStart(event.id, 'route-a', T0);
+    await insertRunStarts(store.db, [{ ...start, job: { ...start.job, max_attempts: 1 } }]);
+    await claim('w1', T0);
+    expect(await claim('w2', T0 + LEASE + 1)).toEqual([]);
+    expect(await row(start.job.id)).toMatchObject({ status: 'dead', last_error_code: 'lease_expired' });
+    const run = await store.db.selectFrom('runs').selectAll().where('id', '=', start.run.id).executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'failed', finished_at: T0 + LEASE + 1 });
+    expect(JSON.parse(run.error ?? '{}')).toMatchObject({ code: 'lease_expired' });
   });
 
   it('fails a job back to pending at its retry time, keeping the error', async () => {

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Dialect, JobsTable } from '../database.js';
+import { failRunsOfBuriedJobs } from './fail-runs-of-buried-jobs.js';
 
 /**
  * Claims up to `limit` due jobs for `workerId`, oldest due first: pending jobs whose run_at has
@@ -26,14 +27,15 @@ export async function claimDueJobs(
   if (limit <= 0 || (queues !== undefined && queues.length === 0)) return [];
 
   const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
-  await db
+  const buried = await db
     .updateTable('jobs')
     .set({ status: 'dead', locked_by: null, locked_until: null, last_error: leaseExpired, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
     .where('status', '=', 'running')
     .where('locked_until', '<', nowMs)
     .whereRef('attempts', '>=', 'max_attempts')
     .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
-    .execute();
+    .executeTakeFirst();
+  if (buried.numUpdatedRows > 0n) await failRunsOfBuriedJobs(db, nowMs);
 
   const candidates = db
     .selectFrom('jobs')

@@ -1,8 +1,10 @@
-// The body of the SQLite ingest writer thread: its own connection, prepared statements, one
-// transaction per batch. A batch is acknowledged to the main thread only after COMMIT returns.
+// The body of the SQLite writer thread: its own connection, prepared statements, one transaction
+// per batch (of ingested webhooks, or of run progress). A batch is acknowledged to the main thread only after COMMIT returns.
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { commitIngestBatchSqliteSync } from '../events/commit-ingest-batch-sqlite.js';
+import { claimDueJobsSqliteSync } from '../jobs/claim-due-jobs-sqlite.js';
+import { commitRunProgressSqliteSync } from '../runs/commit-run-progress-sqlite.js';
 import type { WriterInit, WriterRequest, WriterResponse } from './writer-protocol.js';
 
 const init = workerData as WriterInit;
@@ -21,7 +23,12 @@ port.on('message', (request: WriterRequest | 'close') => {
   }
   let response: WriterResponse;
   try {
-    const results = commitIngestBatchSqliteSync(sqlite, request.items);
+    const results =
+      request.kind === 'ingest'
+        ? commitIngestBatchSqliteSync(sqlite, request.items)
+        : request.kind === 'runs'
+          ? commitRunProgressSqliteSync(sqlite, request.items)
+          : claimDueJobsSqliteSync(sqlite, request.request);
     // Structured clone keeps a plain Error but turns a subclass (SqliteError) into a bare object.
     response = { id: request.id, ok: true, results: results.map((result) => (result instanceof Error ? plainError(result) : result)) };
   } catch (error) {

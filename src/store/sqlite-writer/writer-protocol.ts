@@ -1,11 +1,18 @@
 import type { IngestItem, IngestResult } from '../events/commit-ingest-batch.js';
+import type { Selectable } from 'kysely';
+import type { JobsTable } from '../database.js';
+import type { ClaimRequest } from '../jobs/claim-due-jobs-sqlite.js';
+import type { RunProgress, RunProgressOutcome } from '../runs/commit-run-progress.js';
 
-/** Messages between the main thread and the SQLite ingest writer thread. */
-export type WriterRequest = { readonly id: number; readonly items: readonly IngestItem[] };
+/** Messages between the main thread and the SQLite writer thread: ingest batches and run-progress batches. */
+export type WriterRequest =
+  | { readonly id: number; readonly kind: 'ingest'; readonly items: readonly IngestItem[] }
+  | { readonly id: number; readonly kind: 'runs'; readonly items: readonly RunProgress[] }
+  | { readonly id: number; readonly kind: 'claim'; readonly request: ClaimRequest };
 
 export type WriterResponse =
   /** An Error in an item's place: that item alone failed (structured clone keeps its message and stack). */
-  | { readonly id: number; readonly ok: true; readonly results: readonly (IngestResult | Error)[] }
+  | { readonly id: number; readonly ok: true; readonly results: readonly (IngestResult | RunProgressOutcome | Selectable<JobsTable> | Error)[] }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly stack?: string | undefined };
 
 /** What the thread needs to open its own connection to the same database file. */

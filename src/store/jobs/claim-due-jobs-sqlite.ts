@@ -1,0 +1,64 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { JobsTable } from '../database.js';
+import { LEASE_EXPIRED_RUN_ERROR } from './fail-runs-of-buried-jobs.js';
+
+/** What a claim asks for (see claimDueJobs). */
+export interface ClaimRequest {
+  readonly workerId: string;
+  readonly queues: readonly string[];
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly nowMs: number;
+}
+
+interface Statements {
+  readonly claim: (request: ClaimRequest) => Selectable<JobsTable>[];
+}
+
+const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
+
+function prepare(sqlite: BetterSqlite3.Database): Statements {
+  const inQueues = 'queue in (select value from json_each(@queues))';
+  const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
+  const bury = sqlite.prepare(
+    `update jobs set status = 'dead', locked_by = null, locked_until = null, last_error = @lease_expired, last_error_code = 'lease_expired', finished_at = @now, updated_at = @now
+     where status = 'running' and locked_until < @now and attempts >= max_attempts and ${inQueues}`,
+  );
+  // See fail-runs-of-buried-jobs.ts: a run job buried now leaves its run failed.
+  const failRuns = sqlite.prepare(
+    `update runs set status = 'failed', error = @error, finished_at = @now, updated_at = @now
+     where status in ('pending', 'running') and id in (
+       select dedupe_key from jobs where queue = 'runs' and status = 'dead' and last_error_code = 'lease_expired' and finished_at = @now
+     )`,
+  );
+  const claim = sqlite.prepare(
+    `update jobs set status = 'running', attempts = attempts + 1, locked_by = @worker, locked_until = @until, updated_at = @now
+     where id in (
+       select id from jobs
+       where ((status = 'pending' and run_at <= @now) or (status = 'running' and locked_until < @now)) and ${inQueues}
+       order by run_at, id limit @limit
+     )
+     returning *`,
+  );
+  const statements = {
+    claim: sqlite.transaction((request: ClaimRequest): Selectable<JobsTable>[] => {
+      const params = { queues: JSON.stringify(request.queues), now: request.nowMs };
+      if (bury.run({ ...params, lease_expired: leaseExpired }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
+      const rows = claim.all({ ...params, worker: request.workerId, until: request.nowMs + request.leaseMs, limit: request.limit }) as Selectable<JobsTable>[];
+      return rows.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }),
+  };
+  prepared.set(sqlite, statements);
+  return statements;
+}
+
+/**
+ * claimDueJobs for SQLite as two prepared statements in one transaction, for the writer thread: the
+ * claim is a write, and taking SQLite's write lock on the main thread would block its event loop
+ * while the writer thread commits.
+ */
+export function claimDueJobsSqliteSync(sqlite: BetterSqlite3.Database, request: ClaimRequest): Selectable<JobsTable>[] {
+  if (request.limit <= 0 || request.queues.length === 0) return [];
+  return (prepared.get(sqlite) ?? prepare(sqlite)).claim(request);
+}
