@@ -123,6 +123,15 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     if (!configRoutes.ok) throw new ConfigError(`Invalid configuration:\n  ${configRoutes.message}`);
     const routeTable = createRouteTable({ db: store.db, registries: routeRegistries, logger });
     await routeTable.reload();
+    // Several processes on one PostgreSQL database: a route written through one process's API reaches the others here.
+    const routeRefresh =
+      config.runs.route_refresh_ms > 0
+        ? setInterval(() => {
+            routeTable.refresh().catch((error: unknown) => logger.warn({ err: error }, 'could not check for route changes; retrying'));
+          }, config.runs.route_refresh_ms)
+        : undefined;
+    routeRefresh?.unref();
+    opened.push(() => clearInterval(routeRefresh));
 
     const metrics = createMetrics();
     // SQLite: one writer thread takes every hot-path write (ingest, run progress, job claims).
@@ -268,6 +277,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       url,
       close() {
         closing ??= (async () => {
+          clearInterval(routeRefresh);
           await app.close();
           await sweeper?.stop();
           await committer.drain();

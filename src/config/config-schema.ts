@@ -100,6 +100,8 @@ export const ConfigSchema = Type.Object(
         max_delay_ms: Type.Integer({ default: 300_000, minimum: 0 }),
         /** A step that took at least this long is committed before the next step starts. */
         checkpoint_after_ms: Type.Integer({ default: 100, minimum: 0 }),
+        /** How often this process checks the store for route changes made through another process's API (0: never). */
+        route_refresh_ms: Type.Integer({ default: 1_000, minimum: 0 }),
         /** How long shutdown waits for running runs to commit before leaving them to their leases. */
         drain_timeout_ms: Type.Integer({ default: 10_000, minimum: 0 }),
       },

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventEnvelope } from '../core/event-envelope.js';
 import type { Db } from '../store/database.js';
 import { listRoutes } from '../store/routes/list-routes.js';
+import { routesFingerprint } from '../store/routes/routes-fingerprint.js';
 import type { CompiledRoute } from './compiled-route.js';
 import { matchRoutes } from './match-routes.js';
 import { describeRouteProblems } from './route-problem.js';
@@ -13,6 +14,11 @@ export interface RouteTable {
   validate(definition: unknown): RouteValidation;
   /** Re-reads every route from the store and recompiles it; a stored route that no longer validates is logged and left out. */
   reload(): Promise<void>;
+  /**
+   * Reloads only when the routes table changed since the last load (another process wrote it);
+   * resolves true when it reloaded. Called on an interval so every process sees API changes.
+   */
+  refresh(): Promise<boolean>;
   /** Every loaded route, enabled or not, in id order. */
   list(): readonly CompiledRoute[];
   get(id: string): CompiledRoute | undefined;
@@ -25,21 +31,32 @@ export function createRouteTable(deps: { readonly db: Db; readonly registries: R
   let byId = new Map<string, CompiledRoute>();
   // Reloads may overlap (two API writes in a row); only the one started last may install its result.
   let generation = 0;
+  let loadedFingerprint: string | undefined;
+
+  const reload = async () => {
+    const mine = ++generation;
+    // Read the fingerprint first: a change landing during the reload makes the next refresh reload again.
+    const fingerprint = await routesFingerprint(deps.db);
+    const rows = await listRoutes(deps.db);
+    const compiled: CompiledRoute[] = [];
+    for (const row of rows) {
+      const validation = validateRoute(JSON.parse(row.definition) as unknown, deps.registries);
+      if (validation.ok) compiled.push(validation.compiled);
+      else deps.logger.error({ route: row.id, problems: validation.errors }, `stored route no longer validates and is not loaded: ${describeRouteProblems(row.id, validation.errors)}`);
+    }
+    if (mine !== generation) return;
+    routes = compiled;
+    byId = new Map(compiled.map((route) => [route.id, route]));
+    loadedFingerprint = fingerprint;
+  };
 
   return {
     validate: (definition) => validateRoute(definition, deps.registries),
-    async reload() {
-      const mine = ++generation;
-      const rows = await listRoutes(deps.db);
-      const compiled: CompiledRoute[] = [];
-      for (const row of rows) {
-        const validation = validateRoute(JSON.parse(row.definition) as unknown, deps.registries);
-        if (validation.ok) compiled.push(validation.compiled);
-        else deps.logger.error({ route: row.id, problems: validation.errors }, `stored route no longer validates and is not loaded: ${describeRouteProblems(row.id, validation.errors)}`);
-      }
-      if (mine !== generation) return;
-      routes = compiled;
-      byId = new Map(compiled.map((route) => [route.id, route]));
+    reload,
+    async refresh() {
+      if ((await routesFingerprint(deps.db)) === loadedFingerprint) return false;
+      await reload();
+      return true;
     },
     list: () => routes,
     get: (id) => byId.get(id),

@@ -119,6 +119,11 @@ describe.each<Dialect>(['sqlite', 'postgres'])('runs across a SIGKILL (%s)', (di
       const jobs = await db.selectFrom('jobs').selectAll().where('status', '!=', 'succeeded').execute();
       const notDone = await db.selectFrom('runs').selectAll().where('status', '!=', 'succeeded').execute();
       const { writeFileSync } = await import('node:fs');
+      const fresh = await openStore({ databaseUrl: database?.databaseUrl, dataDir: database?.dataDir ?? '', pgSchema: database?.pgSchema ?? 'public' });
+      const freshRuns = await fresh.db.selectFrom('runs').select(['status']).execute();
+      const freshJobs = await fresh.db.selectFrom('jobs').select(['status']).execute();
+      await fresh.close();
+      writeFileSync('/tmp/diag-fresh-' + Date.now(), JSON.stringify({ runs: freshRuns.filter((r) => r.status !== 'succeeded').length, jobs: freshJobs.filter((r) => r.status !== 'succeeded').length }));
       writeFileSync('/tmp/diag-' + dialect + '-' + Date.now() + '.json', JSON.stringify({ now: Date.now(), jobs, notDone, out2: second.stdout(), err2: second.stderr(), out1: first.stdout(), err1: first.stderr() }, null, 1));
       throw error;
     });
