@@ -2,7 +2,7 @@ import jsonata from 'jsonata';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { coerceError } from '../core/coerce-error.js';
-import type { CompiledExpression, CompiledRespond, CompiledRoute, CompiledStep, CompiledTemplate } from './compiled-route.js';
+import type { CompiledRespond, CompiledRoute } from './compiled-route.js';
 import type { RouteDefinition, StepDefinition } from './route-definition.js';
 import type { RouteProblem } from './route-problem.js';
 import { routeShapeProblems } from './route-shape-problems.js';
@@ -39,7 +39,7 @@ function collectStepNames(steps: readonly StepDefinition[], prefix: string, into
 }
 
 /**
- * Checks a route and compiles it: the schema, unique step names across the whole route (branches
+ * Checks a route and applies its defaults: the schema, unique step names across the whole route (branches
  * included), every JSONata expression, the agents and actions named, and that step expressions read
  * only steps declared before them. Problems are values; nothing here throws for a bad route.
  */
@@ -58,7 +58,7 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
     else problems.push({ path: `${path}.name`, message: `step name "${name}" is already used by ${first}; names are unique across the route, branches included`, step: name });
   }
 
-  const compile = (expression: string, path: string, step: string | undefined, readable: ReadonlySet<string> | undefined): CompiledExpression | undefined => {
+  const check = (expression: string, path: string, step: string | undefined, readable: ReadonlySet<string> | undefined): void => {
     if (readable !== undefined) {
       for (const name of stepReferences(expression)) {
         if (readable.has(name)) continue;
@@ -71,79 +71,61 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
       }
     }
     try {
-      return jsonata(expression);
+      jsonata(expression);
     } catch (thrown) {
       problems.push({ path, message: describeJsonataError(thrown), step });
-      return undefined;
     }
   };
-  const compileInputs = (inputs: Readonly<Record<string, string>> | undefined, path: string, step: string, readable: ReadonlySet<string>) =>
-    Object.fromEntries(Object.entries(inputs ?? {}).map(([key, expression]) => [key, compile(expression, `${path}.${key}`, step, readable)]));
+  const checkInputs = (inputs: Readonly<Record<string, string>> | undefined, path: string, step: string, readable: ReadonlySet<string>) => {
+    for (const [key, expression] of Object.entries(inputs ?? {})) check(expression, `${path}.${key}`, step, readable);
+  };
 
-  /** Compiles a step list; `readable` holds the names declared before it and gains each step's name after the step. */
-  const compileSteps = (steps: readonly StepDefinition[], prefix: string, readable: Set<string>): CompiledStep[] =>
-    steps.map((step, index): CompiledStep => {
+  /** Checks a step list; `readable` holds the names declared before it and gains each step's name after the step. */
+  const checkSteps = (steps: readonly StepDefinition[], prefix: string, readable: Set<string>): void => {
+    steps.forEach((step, index) => {
       const path = `${prefix}[${index}]`;
       const name = step.name;
-      let compiled: CompiledStep;
       switch (step.kind) {
         case 'agent':
           if (registries.agents.getAgent(step.agent) === undefined) {
             const known = registries.agents.listAgents().map((agent) => agent.name);
             problems.push({ path: `${path}.agent`, message: `unknown agent "${step.agent}" (registered: ${known.join(', ') || 'none'})`, step: name });
           }
-          compiled = { kind: 'agent', name, definition: step, agent: step.agent, inputs: compileInputs(step.with, `${path}.with`, name, readable) as Record<string, CompiledExpression> };
+          checkInputs(step.with, `${path}.with`, name, readable);
           break;
         case 'action':
           if (registries.actions.getAction(step.action) === undefined) {
             const known = registries.actions.listActions().map((action) => action.name);
             problems.push({ path: `${path}.action`, message: `unknown action "${step.action}" (registered: ${known.join(', ') || 'none yet'})`, step: name });
           }
-          compiled = { kind: 'action', name, definition: step, action: step.action, inputs: compileInputs(step.with, `${path}.with`, name, readable) as Record<string, CompiledExpression> };
+          checkInputs(step.with, `${path}.with`, name, readable);
           break;
         case 'transform':
-          compiled = { kind: 'transform', name, definition: step, expression: compile(step.expression, `${path}.expression`, name, readable) as CompiledExpression };
+          check(step.expression, `${path}.expression`, name, readable);
           break;
         case 'notify':
-          compiled = {
-            kind: 'notify',
-            name,
-            definition: step,
-            to: compile(step.to, `${path}.to`, name, readable) as CompiledExpression,
-            subject: step.subject === undefined ? undefined : compile(step.subject, `${path}.subject`, name, readable),
-            body: compile(step.body, `${path}.body`, name, readable) as CompiledExpression,
-            data: step.data === undefined ? undefined : compile(step.data, `${path}.data`, name, readable),
-          };
+          check(step.to, `${path}.to`, name, readable);
+          if (step.subject !== undefined) check(step.subject, `${path}.subject`, name, readable);
+          check(step.body, `${path}.body`, name, readable);
+          if (step.data !== undefined) check(step.data, `${path}.data`, name, readable);
           break;
         case 'emit':
-          compiled = {
-            kind: 'emit',
-            name,
-            definition: step,
-            type: step.type,
-            data: compile(step.data, `${path}.data`, name, readable) as CompiledExpression,
-            subject: step.subject === undefined ? undefined : compile(step.subject, `${path}.subject`, name, readable),
-          };
+          check(step.data, `${path}.data`, name, readable);
+          if (step.subject !== undefined) check(step.subject, `${path}.subject`, name, readable);
           break;
         case 'branch': {
           // Each case sees the steps before the branch, plus its own earlier steps; never a sibling case's.
           const declaredInside = new Set<string>();
-          const compileCaseSteps = (caseSteps: readonly StepDefinition[], casePrefix: string) => {
+          const checkCaseSteps = (caseSteps: readonly StepDefinition[], casePrefix: string) => {
             const caseReadable = new Set(readable);
-            const compiledSteps = compileSteps(caseSteps, casePrefix, caseReadable);
+            checkSteps(caseSteps, casePrefix, caseReadable);
             for (const inner of caseReadable) declaredInside.add(inner);
-            return compiledSteps;
           };
-          compiled = {
-            kind: 'branch',
-            name,
-            definition: step,
-            cases: step.cases.map((branchCase, caseIndex) => ({
-              when: compile(branchCase.when, `${path}.cases[${caseIndex}].when`, name, readable) as CompiledExpression,
-              steps: compileCaseSteps(branchCase.steps, `${path}.cases[${caseIndex}].steps`),
-            })),
-            otherwise: compileCaseSteps(step.otherwise ?? [], `${path}.otherwise`),
-          };
+          step.cases.forEach((branchCase, caseIndex) => {
+            check(branchCase.when, `${path}.cases[${caseIndex}].when`, name, readable);
+            checkCaseSteps(branchCase.steps, `${path}.cases[${caseIndex}].steps`);
+          });
+          checkCaseSteps(step.otherwise ?? [], `${path}.otherwise`);
           // Steps after the branch may read any of its steps; one that did not run reads as undefined.
           for (const inner of declaredInside) readable.add(inner);
           break;
@@ -154,24 +136,19 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
         }
       }
       readable.add(name);
-      return compiled;
     });
+  };
 
-  const filter = route.match.filter === undefined ? undefined : compile(route.match.filter, 'match.filter', undefined, undefined);
-  const steps = compileSteps(route.steps, 'steps', new Set());
+  if (route.match.filter !== undefined) check(route.match.filter, 'match.filter', undefined, undefined);
+  checkSteps(route.steps, 'steps', new Set());
   const everyStep = new Set(firstPathOf.keys());
 
-  const compileTemplate = (value: unknown, path: string): CompiledTemplate => {
-    // `==` escapes a literal leading `=` (the same rule as src/runs/render-response-template.ts).
-    if (typeof value === 'string' && value.startsWith('==')) return { kind: 'literal', value: value.slice(1) };
-    if (typeof value === 'string' && value.startsWith('=')) {
-      return { kind: 'expression', expression: compile(value.slice(1), path, undefined, everyStep) as CompiledExpression };
-    }
-    if (Array.isArray(value)) return { kind: 'array', items: value.map((item, index) => compileTemplate(item, `${path}[${index}]`)) };
-    if (typeof value === 'object' && value !== null) {
-      return { kind: 'object', entries: Object.entries(value).map(([key, item]) => [key, compileTemplate(item, `${path}.${key}`)] as const) };
-    }
-    return { kind: 'literal', value };
+  const checkTemplate = (value: unknown, path: string): void => {
+    // `==` escapes a literal leading `=` (the rule of src/runs/render-response-template.ts, which renders it).
+    if (typeof value === 'string' && value.startsWith('==')) return;
+    if (typeof value === 'string' && value.startsWith('=')) check(value.slice(1), path, undefined, everyStep);
+    else if (Array.isArray(value)) value.forEach((item, index) => checkTemplate(item, `${path}[${index}]`));
+    else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) checkTemplate(item, `${path}.${key}`);
   };
   const respond: CompiledRespond =
     route.respond?.mode === 'sync'
@@ -179,9 +156,10 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
           mode: 'sync',
           timeoutMs: route.respond.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
           status: route.respond.status ?? DEFAULT_SYNC_STATUS,
-          response: route.respond.response === undefined ? undefined : compileTemplate(route.respond.response, 'respond.response'),
+          response: route.respond.response,
         }
       : { mode: 'async' };
+  if (route.respond?.mode === 'sync' && route.respond.response !== undefined) checkTemplate(route.respond.response, 'respond.response');
 
   if (problems.length > 0) return { ok: false, errors: problems };
   return {
@@ -190,8 +168,7 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
       id: route.id,
       definition: route,
       enabled: route.enabled ?? true,
-      match: { source: route.match.source, type: route.match.type, filter },
-      steps,
+      match: { source: route.match.source, type: route.match.type, filter: route.match.filter },
       respond,
     },
   };
