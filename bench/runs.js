@@ -26,6 +26,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2500' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '' },
     jobs: { type: 'string', default: '20000' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test' },
     skip: { type: 'string', default: '' },
@@ -117,7 +118,7 @@ async function bareQueue(dialect) {
 async function startSwitchboard(port, extraEnv) {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-runs-'));
   const configFile = join(dataDir, 'switchboard.json');
-  writeFileSync(configFile, JSON.stringify({ routes: [route] }));
+  writeFileSync(configFile, JSON.stringify({ routes: [route], ...(values.concurrency === '' ? {} : { runs: { concurrency: Number(values.concurrency) } }) }));
   // BENCH_PROFILE=<dir> writes the server's CPU profile there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(root, 'bin/switchboard.js'), 'serve'], {

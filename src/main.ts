@@ -217,6 +217,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       commit: async (items) => {
         const results = await commitBatch(items);
         if (results.some((result, index) => !(result instanceof Error) && result.outcome === 'accepted' && (items[index]?.runs?.length ?? 0) > 0)) {
+          worker?.wake();
           notifier.notifyEnqueued(store.db, [RUNS_QUEUE]).catch((error: unknown) => logger.warn({ err: error }, 'could not signal run workers; they find the runs on their next poll'));
         }
         return results;

@@ -102,8 +102,8 @@ export const ConfigSchema = Type.Object(
         checkpoint_after_ms: Type.Integer({ default: 100, minimum: 0 }),
         /** How often this process checks the store for route changes made through another process's API (0: never). */
         route_refresh_ms: Type.Integer({ default: 1_000, minimum: 0 }),
-        /** How long shutdown waits for running runs to commit before leaving them to their leases. */
-        drain_timeout_ms: Type.Integer({ default: 10_000, minimum: 0 }),
+        /** How long shutdown waits for running runs to commit before leaving them to their leases; keep it below server.shutdown_timeout_ms. */
+        drain_timeout_ms: Type.Integer({ default: 5_000, minimum: 0 }),
       },
       { additionalProperties: false, default: {} },
     ),

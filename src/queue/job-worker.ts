@@ -8,6 +8,7 @@ import { completeJob } from '../store/jobs/complete-job.js';
 import { extendLease } from '../store/jobs/extend-lease.js';
 import { failJob } from '../store/jobs/fail-job.js';
 import type { TransactionBatcher } from '../store/transaction-batcher.js';
+import type { ClaimRequest } from '../store/jobs/claim-due-jobs-sqlite.js';
 import { failureFromThrown } from './job-failure.js';
 import type { ClaimedJob, QueueRegistration } from './job-handler.js';
 import type { JobNotifier } from './job-notifier.js';
@@ -34,7 +35,7 @@ export interface JobWorkerOptions {
    * Claims jobs; claimDueJobs on `db` by default. SQLite deployments pass the writer thread's claim,
    * so the claim's write lock is never taken on the main thread.
    */
-  readonly claim?: (request: { readonly workerId: string; readonly queues: readonly string[]; readonly limit: number; readonly leaseMs: number; readonly nowMs: number }) => Promise<Selectable<JobsTable>[]>;
+  readonly claim?: (request: ClaimRequest) => Promise<Selectable<JobsTable>[]>;
   /**
    * Records completions and failures through this batcher, many per transaction (group commit);
    * without it each outcome commits on its own.
@@ -62,6 +63,7 @@ export class JobWorker {
   readonly #running = new Map<string, RunningJob>();
   #claiming: Promise<void> | undefined;
   #claimAgain = false;
+  #lastSweepMs = Number.NEGATIVE_INFINITY;
   #started = false;
   #stopping = false;
   #pollTimer: NodeJS.Timeout | undefined;
@@ -73,6 +75,11 @@ export class JobWorker {
     this.#concurrency = options.concurrency ?? 10;
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  }
+
+  /** Claims due jobs now if there are free slots (e.g. right after this process committed some). */
+  wake(): void {
+    this.#fill();
   }
 
   /** Handlers running now. */
@@ -132,7 +139,11 @@ export class JobWorker {
   async #claim(limit: number): Promise<void> {
     let claimed: Selectable<JobsTable>[];
     try {
-      const request = { workerId: this.workerId, queues: Object.keys(this.#options.queues), limit, leaseMs: this.#leaseMs, nowMs: this.#options.clock.nowMs() };
+      const nowMs = this.#options.clock.nowMs();
+      // Burying jobs whose lease expired on their last attempt needs no hurry: at most twice per lease.
+      const sweepExpired = nowMs - this.#lastSweepMs >= this.#leaseMs / 2;
+      if (sweepExpired) this.#lastSweepMs = nowMs;
+      const request: ClaimRequest = { workerId: this.workerId, queues: Object.keys(this.#options.queues), limit, leaseMs: this.#leaseMs, nowMs, sweepExpired };
       const claim = this.#options.claim;
       claimed = claim === undefined ? await claimDueJobs(this.#options.db, { ...request, dialect: this.#options.dialect }) : await claim(request);
     } catch (thrown) {

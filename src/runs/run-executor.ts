@@ -218,7 +218,7 @@ class RunExecution {
       this.#completed.add(step.name);
       this.#scope = { ...this.#scope, steps: { ...this.#scope.steps, [step.name]: output } };
       if (step.kind === 'action' || finishedAt - startedAt >= deps.checkpointAfterMs) {
-        const checkpoint = await this.#commit({ status: 'running' }, undefined);
+        const checkpoint = await this.#commit({ status: 'running' }, { outcome: 'held' });
         if (checkpoint !== 'committed') return checkpoint === 'run_finished' ? undefined : 'settled';
       }
     }
@@ -295,7 +295,10 @@ class RunExecution {
     return outcome === 'run_finished' ? undefined : 'settled';
   }
 
-  async #commit(run: RunProgress['run'], job: { outcome: 'completed' } | { outcome: 'failed'; error: { code: string; message: string }; disposition: FailureDisposition } | undefined): Promise<'committed' | 'run_finished' | 'lost_claim'> {
+  async #commit(
+    run: RunProgress['run'],
+    job: { outcome: 'completed' } | { outcome: 'held' } | { outcome: 'failed'; error: { code: string; message: string }; disposition: FailureDisposition },
+  ): Promise<'committed' | 'run_finished' | 'lost_claim'> {
     const deps = this.#deps;
     const pending = this.#pending;
     this.#pending = { steps: [], events: [], notifications: [] };
@@ -306,7 +309,7 @@ class RunExecution {
       notifications: pending.notifications,
       run,
       ...(this.#newPlan === undefined ? {} : { plan: this.#newPlan }),
-      ...(job === undefined ? {} : { job: { claim: this.#context.claim, ...job } }),
+      job: { claim: this.#context.claim, ...job },
       nowMs: deps.clock.nowMs(),
     };
     const outcome = await deps.commit(progress);

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepDefinition } from '../../src/routing/route-definition.js';
-import { insertRuns } from '../../src/store/runs/insert-runs.js';
-import { recordStepResult } from '../../src/store/runs/record-step-result.js';
-import { recordStepStart } from '../../src/store/runs/record-step-start.js';
-import { setRunStatus } from '../../src/store/runs/set-run-status.js';
+import { RUNS_QUEUE } from '../../src/runs/run-queue.js';
+import type { RunStepsTable } from '../../src/store/database.js';
+import { claimDueJobs } from '../../src/store/jobs/claim-due-jobs.js';
+import type { JobClaim } from '../../src/store/jobs/job-claim.js';
+import { cancelRun } from '../../src/store/runs/cancel-run.js';
+import { commitRunProgress, type RunProgress } from '../../src/store/runs/commit-run-progress.js';
+import { insertRunStarts } from '../../src/store/runs/insert-run-starts.js';
+import type { RunStartRows } from '../../src/store/runs/run-start-rows.js';
+import { runStart } from '../store/ingest-fixtures.js';
 import { dialects } from '../support/test-database.js';
 import { startTestSwitchboard, type TestSwitchboard } from '../support/test-switchboard.js';
 
@@ -36,30 +41,55 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
   let sb: TestSwitchboard;
   const now = { t: T0 };
   beforeAll(async () => {
-    sb = await startTestSwitchboard({ dialect, clock: { nowMs: () => now.t } });
+    // No worker: the runs these tests start stay as the tests commit them.
+    sb = await startTestSwitchboard({ dialect, clock: { nowMs: () => now.t }, config: { 'runs.worker': false } });
   });
   afterAll(async () => {
     await sb.stop();
   });
 
   const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = sb.auth) => sb.app.inject({ method, url, headers });
+  /** The rows ingest writes to start a run of `routeId` (plan = `steps`); its job is due at `dueAt`. */
+  const startRows = (eventId: string, routeId: string, dueAt = now.t): RunStartRows => {
+    const rows = runStart(eventId, routeId, now.t);
+    return { run: { ...rows.run, plan: JSON.stringify(steps) }, job: { ...rows.job, run_at: dueAt } };
+  };
+  /** Starts one run per route for an event; the run ids, in the routes' order. */
   const start = async (eventId: string, routeIds: string[]) => {
     now.t += 10;
-    return insertRuns(sb.store.db, { eventId, routes: routeIds.map((id) => ({ id, steps })), nowMs: now.t });
+    return insertRunStarts(sb.store.db, routeIds.map((routeId) => startRows(eventId, routeId)));
   };
-  /** A run whose triage succeeded and whose summary failed on its second attempt. */
+  /** The executor's write, in its own transaction. */
+  const commit = (progress: Pick<RunProgress, 'runId' | 'run' | 'nowMs'> & Partial<RunProgress>) =>
+    sb.store.db.transaction().execute((trx) => commitRunProgress(trx, { steps: [], events: [], notifications: [], ...progress }));
+  const step = (runId: string, name: string, position: number, kind: string, fields: Pick<RunStepsTable, 'status' | 'attempts' | 'started_at' | 'finished_at'> & Partial<RunStepsTable>): RunStepsTable =>
+    ({ run_id: runId, step_name: name, position, kind, input: null, output: null, error: null, ...fields });
+  const jobOf = (runId: string) => sb.store.db.selectFrom('jobs').selectAll().where('queue', '=', RUNS_QUEUE).where('dedupe_key', '=', runId).executeTakeFirstOrThrow();
+
+  /**
+   * A run whose triage succeeded and whose summary failed on its second attempt, committed as the
+   * executor commits it. Its job is due before every other test's pending job, so each claim takes it.
+   */
   const failedRun = async (eventId: string) => {
-    const [run] = await start(eventId, ['route-f']);
-    const runId = run?.id ?? '';
-    const db = sb.store.db;
-    await setRunStatus(db, { id: runId, status: 'running', from: ['pending'], nowMs: now.t });
-    await recordStepStart(db, { runId, stepName: 'triage', position: 0, kind: 'agent', input: { alert: { severity: 'critical' } }, nowMs: now.t + 1 });
-    await recordStepResult(db, { runId, stepName: 'triage', result: { status: 'succeeded', output: { level: 'CRITICAL' } }, nowMs: now.t + 2 });
-    for (const attempt of [3, 5]) {
-      await recordStepStart(db, { runId, stepName: 'summary', position: 1, kind: 'transform', input: undefined, nowMs: now.t + attempt });
-      await recordStepResult(db, { runId, stepName: 'summary', result: { status: 'failed', error: { code: 'expression_failed', message: 'bad' } }, nowMs: now.t + attempt + 1 });
-    }
-    await setRunStatus(db, { id: runId, status: 'failed', from: ['running'], error: { code: 'expression_failed', message: 'bad' }, nowMs: now.t + 7 });
+    now.t += 10;
+    const dueAt = T0 - 1_000;
+    const rows = startRows(eventId, 'route-f', dueAt);
+    const [runId = ''] = await insertRunStarts(sb.store.db, [rows]);
+    const claim = async (nowMs: number): Promise<JobClaim> => {
+      const [job] = await claimDueJobs(sb.store.db, { dialect, workerId: 'w1', queues: [RUNS_QUEUE], limit: 1, leaseMs: 60_000, nowMs });
+      if (job?.id !== rows.job.id) throw new Error(`expected to claim the job of run ${runId}`);
+      return { id: job.id, workerId: 'w1', attempt: Number(job.attempts) };
+    };
+    const error = { code: 'expression_failed', message: 'bad' };
+    const summaryFailed = (attempts: number, startedAt: number) =>
+      step(runId, 'summary', 1, 'transform', { status: 'failed', attempts, error: JSON.stringify(error), started_at: startedAt, finished_at: startedAt + 1 });
+    const triage = step(runId, 'triage', 0, 'agent', {
+      status: 'succeeded', attempts: 1, input: JSON.stringify({ alert: { severity: 'critical' } }), output: JSON.stringify({ level: 'CRITICAL' }), started_at: now.t + 1, finished_at: now.t + 2,
+    });
+    const first = await claim(dueAt);
+    await commit({ runId, steps: [triage, summaryFailed(1, now.t + 3)], run: { status: 'running' }, job: { claim: first, outcome: 'failed', error, disposition: { retryAtMs: dueAt + 1 } }, nowMs: now.t + 4 });
+    const second = await claim(dueAt + 1);
+    await commit({ runId, steps: [summaryFailed(2, now.t + 5)], run: { status: 'failed', error: { ...error, step: 'summary' } }, job: { claim: second, outcome: 'failed', error, disposition: 'dead' }, nowMs: now.t + 7 });
     return runId;
   };
 
@@ -84,7 +114,8 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
     const response = await call('GET', `/api/v1/runs/${runId}`);
     expect(response.statusCode).toBe(200);
     const body = response.json<RunBody>();
-    expect(body).toMatchObject({ id: runId, event_id: 'evt_show', route_id: 'route-f', status: 'failed', error: { code: 'expression_failed', message: 'bad' } });
+    expect(body).toMatchObject({ id: runId, event_id: 'evt_show', route_id: 'route-f', status: 'failed', finished_at: new Date(now.t + 7).toISOString() });
+    expect(body.error).toEqual({ code: 'expression_failed', message: 'bad', step: 'summary' });
     expect(body.plan).toEqual(steps);
     expect(body.steps).toEqual([
       {
@@ -97,7 +128,6 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
         input: null, output: null, error: { code: 'expression_failed', message: 'bad' },
         started_at: new Date(now.t + 5).toISOString(), ended_at: new Date(now.t + 6).toISOString(),
       },
-      { name: 'announce', position: 2, kind: 'emit', status: 'pending', attempts: 0, input: null, output: null, error: null, started_at: null, ended_at: null },
     ]);
   });
 
@@ -105,14 +135,14 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
     await start('evt_list_1', ['list-a', 'list-b']);
     await start('evt_list_2', ['list-a']);
     const [cancelled] = await start('evt_list_3', ['list-a']);
-    await setRunStatus(sb.store.db, { id: cancelled?.id ?? '', status: 'cancelled', from: ['pending'], nowMs: now.t });
+    expect(await cancelRun(sb.store.db, { id: cancelled ?? '', nowMs: now.t })).toBe('cancelled');
 
     const byRoute = (await call('GET', '/api/v1/runs?route=list-a')).json<ListBody>();
     expect(byRoute.runs.map((r) => r.event_id)).toEqual(['evt_list_3', 'evt_list_2', 'evt_list_1']);
     const byEvent = (await call('GET', '/api/v1/runs?event_id=evt_list_1')).json<ListBody>();
     expect(byEvent.runs.map((r) => r.route_id).sort()).toEqual(['list-a', 'list-b']);
     const byStatus = (await call('GET', '/api/v1/runs?status=cancelled&route=list-a')).json<ListBody>();
-    expect(byStatus.runs.map((r) => r.id)).toEqual([cancelled?.id]);
+    expect(byStatus.runs.map((r) => r.id)).toEqual([cancelled]);
 
     const first = (await call('GET', '/api/v1/runs?route=list-a&limit=2')).json<ListBody>();
     expect(first.runs).toHaveLength(2);
@@ -136,16 +166,16 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
   });
 
   it('cancels a pending or running run, and answers 409 run_finished for a finished one without changing it', async () => {
-    const [pending, running] = await start('evt_cancel', ['cancel-a', 'cancel-b']);
-    await setRunStatus(sb.store.db, { id: running?.id ?? '', status: 'running', from: ['pending'], nowMs: now.t });
-    for (const run of [pending, running]) {
-      const response = await call('POST', `/api/v1/runs/${run?.id ?? ''}/cancel`);
+    const [pending = '', running = ''] = await start('evt_cancel', ['cancel-a', 'cancel-b']);
+    expect(await commit({ runId: running, run: { status: 'running' }, nowMs: now.t })).toEqual({ status: 'committed', startedRuns: 0 });
+    for (const id of [pending, running]) {
+      const response = await call('POST', `/api/v1/runs/${id}/cancel`);
       expect(response.statusCode).toBe(200);
-      expect(response.json<RunBody>()).toMatchObject({ id: run?.id, status: 'cancelled', finished_at: new Date(now.t).toISOString() });
+      expect(response.json<RunBody>()).toMatchObject({ id, status: 'cancelled', finished_at: new Date(now.t).toISOString() });
     }
 
     const failedId = await failedRun('evt_cancel_failed');
-    for (const id of [pending?.id ?? '', failedId]) {
+    for (const id of [pending, failedId]) {
       const before = (await call('GET', `/api/v1/runs/${id}`)).json<RunBody>();
       const again = await call('POST', `/api/v1/runs/${id}/cancel`);
       expect(again.statusCode).toBe(409);
@@ -163,9 +193,11 @@ describe.each(dialects)('runs API (%s)', (dialect) => {
     expect(body.steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
       ['triage', 'succeeded', 1],
       ['summary', 'pending', 0],
-      ['announce', 'pending', 0],
     ]);
     expect(body.steps[0]?.output).toEqual({ level: 'CRITICAL' });
+    expect(body.plan).toEqual(steps); // route-f is not in the route table: the run keeps its plan
+    // The run's dead job is back to pending, due now, so a worker executes the retry.
+    expect(await jobOf(runId)).toMatchObject({ status: 'pending', attempts: 0, run_at: now.t, locked_by: null, finished_at: null });
 
     const before = (await call('GET', `/api/v1/runs/${runId}`)).json<RunBody>();
     const again = await call('POST', `/api/v1/runs/${runId}/retry`);

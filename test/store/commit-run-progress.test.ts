@@ -162,6 +162,25 @@ describe.each(implementations)('run progress commit: $name on $dialect', ({ dial
     expect((await steps(dying.runId)).map((row) => [row.status, row.error])).toEqual([['failed', JSON.stringify(error)]]);
   });
 
+  it('writes no checkpoint for a worker that lost the claim, and keeps the claim of one that holds it', async () => {
+    const { runId, claim } = await claimedRun('k7');
+    const checkpoint = (workerId: string) => ({
+      runId,
+      steps: [step(runId, 'slow', 'succeeded', workerId)],
+      events: [],
+      notifications: [],
+      run: { status: 'running' as const },
+      job: { claim: { ...claim, workerId }, outcome: 'held' as const },
+      nowMs: NOW + 5,
+    });
+    expect(await committer.commit([checkpoint('stale-worker')])).toEqual([{ status: 'lost_claim' }]);
+    expect(await steps(runId)).toEqual([]);
+    expect(await committer.commit([checkpoint('w1')])).toEqual([{ status: 'committed', startedRuns: 0 }]);
+    expect((await steps(runId)).map((row) => row.output)).toEqual(['"w1"']);
+    expect(await job(claim.id)).toMatchObject({ status: 'running', locked_by: 'w1', locked_until: NOW + 60_000, finished_at: null, updated_at: NOW + 5 });
+    expect(await run(runId)).toMatchObject({ status: 'running' });
+  });
+
   it('never overwrites a succeeded step, and checkpoints without a job', async () => {
     const { runId } = await claimedRun('k6');
     const first = await committer.commit([{ runId, steps: [step(runId, 'summary', 'succeeded', 'first')], events: [], notifications: [], run: { status: 'running' }, nowMs: NOW }]);

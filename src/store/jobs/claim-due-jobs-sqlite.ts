@@ -10,6 +10,8 @@ export interface ClaimRequest {
   readonly limit: number;
   readonly leaseMs: number;
   readonly nowMs: number;
+  /** Also bury running jobs whose lease expired on their last attempt (default true). */
+  readonly sweepExpired?: boolean;
 }
 
 interface Statements {
@@ -44,7 +46,7 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
   const statements = {
     claim: sqlite.transaction((request: ClaimRequest): Selectable<JobsTable>[] => {
       const params = { queues: JSON.stringify(request.queues), now: request.nowMs };
-      if (bury.run({ ...params, lease_expired: leaseExpired }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
+      if (request.sweepExpired !== false && bury.run({ ...params, lease_expired: leaseExpired }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
       const rows = claim.all({ ...params, worker: request.workerId, until: request.nowMs + request.leaseMs, limit: request.limit }) as Selectable<JobsTable>[];
       return rows.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }),

@@ -21,21 +21,25 @@ export async function claimDueJobs(
     readonly limit: number;
     readonly leaseMs: number;
     readonly nowMs: number;
+    /** Also bury running jobs whose lease expired on their last attempt (default true). */
+    readonly sweepExpired?: boolean;
   },
 ): Promise<Selectable<JobsTable>[]> {
   const { dialect, workerId, queues, limit, leaseMs, nowMs } = args;
   if (limit <= 0 || (queues !== undefined && queues.length === 0)) return [];
 
   const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
-  const buried = await db
-    .updateTable('jobs')
-    .set({ status: 'dead', locked_by: null, locked_until: null, last_error: leaseExpired, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
-    .where('status', '=', 'running')
-    .where('locked_until', '<', nowMs)
-    .whereRef('attempts', '>=', 'max_attempts')
-    .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
-    .executeTakeFirst();
-  if (buried.numUpdatedRows > 0n) await failRunsOfBuriedJobs(db, nowMs);
+  if (args.sweepExpired !== false) {
+    const buried = await db
+      .updateTable('jobs')
+      .set({ status: 'dead', locked_by: null, locked_until: null, last_error: leaseExpired, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
+      .where('status', '=', 'running')
+      .where('locked_until', '<', nowMs)
+      .whereRef('attempts', '>=', 'max_attempts')
+      .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
+      .executeTakeFirst();
+    if (buried.numUpdatedRows > 0n) await failRunsOfBuriedJobs(db, nowMs);
+  }
 
   const candidates = db
     .selectFrom('jobs')

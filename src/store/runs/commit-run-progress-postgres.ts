@@ -28,7 +28,7 @@ async function writeBatch(db: Kysely<Database>, items: readonly RunProgress[]): 
       job_id: job?.claim.id ?? null,
       worker: job?.claim.workerId ?? null,
       attempt: job?.claim.attempt ?? null,
-      job_status: job === undefined ? null : job.outcome === 'completed' ? 'succeeded' : dead ? 'dead' : 'pending',
+      job_status: job === undefined ? null : job.outcome === 'completed' ? 'succeeded' : job.outcome === 'held' ? 'running' : dead ? 'dead' : 'pending',
       retry_at: job !== undefined && job.outcome === 'failed' && job.disposition !== 'dead' ? job.disposition.retryAtMs : null,
       job_error: job !== undefined && job.outcome === 'failed' ? JSON.stringify({ code: job.error.code, message: job.error.message }) : null,
       job_code: job !== undefined && job.outcome === 'failed' ? job.error.code : null,
@@ -57,10 +57,13 @@ async function writeBatch(db: Kysely<Database>, items: readonly RunProgress[]): 
       update jobs j set
         status = u.job_status,
         run_at = coalesce(u.retry_at, j.run_at),
-        finished_at = case when u.job_status = 'pending' then null else u.now end,
+        finished_at = case when u.job_status in ('pending', 'running') then null else u.now end,
         last_error = coalesce(u.job_error, j.last_error),
         last_error_code = coalesce(u.job_code, j.last_error_code),
-        locked_by = null, locked_until = null, updated_at = u.now
+        -- 'running': a checkpoint, which only checks the claim and keeps it.
+        locked_by = case when u.job_status = 'running' then j.locked_by else null end,
+        locked_until = case when u.job_status = 'running' then j.locked_until else null end,
+        updated_at = u.now
       from u
       where u.job_id is not null and j.id = u.job_id and j.status = 'running' and j.locked_by = u.worker and j.attempts = u.attempt
       returning j.id

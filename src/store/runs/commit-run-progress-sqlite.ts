@@ -11,6 +11,7 @@ const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
 function prepare(sqlite: BetterSqlite3.Database): Statements {
   const claimed = 'id = @id and status = \'running\' and locked_by = @worker and attempts = @attempt';
   const completeJob = sqlite.prepare(`update jobs set status = 'succeeded', locked_by = null, locked_until = null, finished_at = @now, updated_at = @now where ${claimed}`);
+  const holdJob = sqlite.prepare(`update jobs set updated_at = @now where ${claimed}`);
   const failJob = sqlite.prepare(
     `update jobs set status = @status, run_at = coalesce(@retry_at, run_at), finished_at = @finished_at, last_error = @error, last_error_code = @code,
        locked_by = null, locked_until = null, updated_at = @now where ${claimed}`,
@@ -53,14 +54,16 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
       const changes =
         job.outcome === 'completed'
           ? completeJob.run(claim).changes
-          : failJob.run({
+          : job.outcome === 'held'
+            ? holdJob.run(claim).changes
+            : failJob.run({
               ...claim,
-              status: job.disposition === 'dead' ? 'dead' : 'pending',
-              retry_at: job.disposition === 'dead' ? null : job.disposition.retryAtMs,
-              finished_at: job.disposition === 'dead' ? now : null,
-              error: JSON.stringify({ code: job.error.code, message: job.error.message }),
-              code: job.error.code,
-            }).changes;
+                status: job.disposition === 'dead' ? 'dead' : 'pending',
+                retry_at: job.disposition === 'dead' ? null : job.disposition.retryAtMs,
+                finished_at: job.disposition === 'dead' ? now : null,
+                error: JSON.stringify({ code: job.error.code, message: job.error.message }),
+                code: job.error.code,
+              }).changes;
       if (changes === 0) return { status: 'lost_claim' };
     }
     const run = progress.run;

@@ -24,7 +24,12 @@ export interface RunProgress {
   /** A new plan (JSON steps) for the run: set when a replayed run picks up its route's current steps. */
   readonly plan?: string;
   /** Settles the run's job under its claim in the same transaction. */
-  readonly job?: { readonly claim: JobClaim } & ({ readonly outcome: 'completed' } | { readonly outcome: 'failed'; readonly error: JobError; readonly disposition: FailureDisposition });
+  readonly job?: { readonly claim: JobClaim } & (
+    | { readonly outcome: 'completed' }
+    | { readonly outcome: 'failed'; readonly error: JobError; readonly disposition: FailureDisposition }
+    /** A checkpoint: the job stays running, but only a holder of the claim may write. */
+    | { readonly outcome: 'held' }
+  );
   readonly nowMs: number;
 }
 
@@ -43,6 +48,19 @@ export type RunProgressOutcome =
  * meanwhile gets only its job settled. A step's output exists exactly when its effects inside
  * Switchboard do.
  */
+/** Whether the claim is still held (touching the job's updated_at), for checkpoints. */
+async function holdsClaim(trx: Db, claim: JobClaim, nowMs: number): Promise<boolean> {
+  const result = await trx
+    .updateTable('jobs')
+    .set({ updated_at: nowMs })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', claim.workerId)
+    .where('attempts', '=', claim.attempt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function commitRunProgress(trx: Db, progress: RunProgress): Promise<RunProgressOutcome> {
   const { runId, nowMs } = progress;
   const job = progress.job;
@@ -50,7 +68,11 @@ export async function commitRunProgress(trx: Db, progress: RunProgress): Promise
     const settled =
       job.outcome === 'completed'
         ? await completeJob(trx, { ...job.claim, nowMs })
-        : await failJob(trx, { ...job.claim, error: job.error, disposition: job.disposition, nowMs });
+        : job.outcome === 'held'
+          ? (await holdsClaim(trx, job.claim, nowMs))
+            ? 'held'
+            : 'lost_claim'
+          : await failJob(trx, { ...job.claim, error: job.error, disposition: job.disposition, nowMs });
     if (settled === 'lost_claim') return { status: 'lost_claim' };
   }
   const finished = progress.run.status !== 'running';

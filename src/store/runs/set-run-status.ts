@@ -20,7 +20,7 @@ export async function setRunStatus(
       status,
       updated_at: nowMs,
       finished_at: finished.has(status) ? nowMs : null,
-      ...(args.error === undefined ? {} : { error: args.error === null ? null : JSON.stringify({ code: args.error.code, message: args.error.message }) }),
+      ...(args.error === undefined ? {} : { error: args.error === null ? null : JSON.stringify(args.error) }),
     })
     .where('id', '=', id)
     .where('status', 'in', from)
