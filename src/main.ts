@@ -21,7 +21,7 @@ import { PostgresJobNotifier } from './queue/postgres-job-notifier.js';
 import type { RetryPolicy } from './queue/retry-policy.js';
 import { createEventRouter } from './runs/event-router.js';
 import { RunCompletions } from './runs/run-completions.js';
-import { createRunJobHandler } from './runs/run-executor.js';
+import { createRunQueue } from './runs/run-executor.js';
 import { RUNS_QUEUE } from './runs/run-queue.js';
 import { stepFailureCodes } from './runs/step-failure.js';
 import { createRouteTable, type RouteTable } from './routing/route-table.js';
@@ -182,10 +182,10 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           ...(sqliteWriter === undefined ? {} : { claim: (request) => sqliteWriter.claim(request) }),
           onError: (error) => logger.error({ err: error }, 'run worker store error; the job runs again when its lease expires'),
           queues: {
-            [RUNS_QUEUE]: {
-              policy: stepPolicy,
-              handler: createRunJobHandler({
+            [RUNS_QUEUE]: createRunQueue(
+              {
                 db: store.db,
+                dialect: store.dialect,
                 commit: (progress) => runCommitter.submit(progress),
                 clock,
                 logger: logger.child({ component: 'runs' }),
@@ -202,8 +202,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
                 completions,
                 stepPolicy,
                 checkpointAfterMs: config.runs.checkpoint_after_ms,
-              }),
-            },
+              },
+              stepPolicy,
+            ),
           },
         })
       : undefined;

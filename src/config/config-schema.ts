@@ -88,7 +88,7 @@ export const ConfigSchema = Type.Object(
         /** false: this process ingests and serves the API but executes no runs (another process does). */
         worker: Type.Boolean({ default: true }),
         /** Runs executing at once in this process. */
-        concurrency: Type.Integer({ default: 64, minimum: 1, maximum: 10_000 }),
+        concurrency: Type.Integer({ default: 256, minimum: 1, maximum: 10_000 }),
         /** How long a claimed run job stays claimed without renewal; a dead process's runs resume after it. */
         lease_ms: Type.Integer({ default: 30_000, minimum: 100 }),
         /** Fallback claim interval; wake-ups (in-process, or LISTEN/NOTIFY on PostgreSQL) normally come first. */

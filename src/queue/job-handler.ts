@@ -23,6 +23,8 @@ export interface JobContext {
    * records nothing more.
    */
   readonly claim: JobClaim;
+  /** What the queue's `prefetch` loaded for this job, when it has one and it succeeded. */
+  readonly prefetched?: unknown;
 }
 
 /**
@@ -36,4 +38,9 @@ export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobFa
 export interface QueueRegistration {
   readonly handler: JobHandler;
   readonly policy: RetryPolicy;
+  /**
+   * Loads what the handlers of a claimed batch need in one read, keyed by job id (each handler gets
+   * its entry as `context.prefetched`); handlers must still work without it.
+   */
+  readonly prefetch?: (jobs: readonly ClaimedJob[]) => Promise<ReadonlyMap<string, unknown>>;
 }

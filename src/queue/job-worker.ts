@@ -150,21 +150,43 @@ export class JobWorker {
       this.#options.onError?.(coerceError(thrown));
       return;
     }
-    for (const row of claimed) this.#run(row);
+    const prefetched = await this.#prefetch(claimed);
+    for (const row of claimed) this.#run(row, prefetched.get(row.id));
     // A full batch suggests more is due.
     if (claimed.length === limit) this.#claimAgain = true;
   }
 
-  #run(row: Selectable<JobsTable>): void {
+  /** What each queue's `prefetch` loads for its claimed jobs in one go; a failure only costs the handlers their own reads. */
+  async #prefetch(claimed: readonly Selectable<JobsTable>[]): Promise<ReadonlyMap<string, unknown>> {
+    const all = new Map<string, unknown>();
+    const byQueue = new Map<string, ClaimedJob[]>();
+    for (const row of claimed) {
+      if (this.#options.queues[row.queue]?.prefetch === undefined) continue;
+      const jobs = byQueue.get(row.queue) ?? [];
+      jobs.push(claimedJob(row));
+      byQueue.set(row.queue, jobs);
+    }
+    for (const [queue, jobs] of byQueue) {
+      try {
+        const loaded = await this.#options.queues[queue]?.prefetch?.(jobs);
+        for (const [id, value] of loaded ?? []) all.set(id, value);
+      } catch (thrown) {
+        this.#options.onError?.(coerceError(thrown));
+      }
+    }
+    return all;
+  }
+
+  #run(row: Selectable<JobsTable>, prefetched: unknown): void {
     const controller = new AbortController();
-    const done = this.#execute(row, controller).finally(() => {
+    const done = this.#execute(row, controller, prefetched).finally(() => {
       this.#running.delete(row.id);
       this.#fill();
     });
     this.#running.set(row.id, { controller, done });
   }
 
-  async #execute(row: Selectable<JobsTable>, controller: AbortController): Promise<void> {
+  async #execute(row: Selectable<JobsTable>, controller: AbortController, prefetched: unknown): Promise<void> {
     const { db, clock } = this.#options;
     const registration = this.#options.queues[row.queue];
     const claim = { id: row.id, workerId: this.workerId, attempt: row.attempts };
@@ -180,16 +202,8 @@ export class JobWorker {
       if (registration === undefined) throw new Error(`No handler for queue ${row.queue}`);
       let outcome;
       try {
-        const job: ClaimedJob = {
-          id: row.id,
-          queue: row.queue,
-          payload: JSON.parse(row.payload) as unknown,
-          attempt: row.attempts,
-          maxAttempts: row.max_attempts,
-          dedupeKey: row.dedupe_key,
-          createdAtMs: row.created_at,
-        };
-        outcome = (await registration.handler(job, { signal: controller.signal, claim })) ?? undefined;
+        const job = claimedJob(row);
+        outcome = (await registration.handler(job, { signal: controller.signal, claim, ...(prefetched === undefined ? {} : { prefetched }) })) ?? undefined;
       } catch (thrown) {
         outcome = failureFromThrown(thrown);
       }
@@ -218,4 +232,17 @@ export class JobWorker {
       clearInterval(leaseTimer);
     }
   }
+}
+
+/** A claimed row as handlers see it. */
+function claimedJob(row: Selectable<JobsTable>): ClaimedJob {
+  return {
+    id: row.id,
+    queue: row.queue,
+    payload: JSON.parse(row.payload) as unknown,
+    attempt: row.attempts,
+    maxAttempts: row.max_attempts,
+    dedupeKey: row.dedupe_key,
+    createdAtMs: row.created_at,
+  };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { compiledCheck } from './compiled-check.js';
 import type { AgentContext, AgentStoreReader, LearningRecorder, LlmClient } from '../agents/agent.js';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import type { Clock } from '../core/clock.js';
@@ -77,7 +78,7 @@ async function runChecked(
   call: () => Promise<unknown>,
   logger: Logger,
 ): Promise<StepOutcome> {
-  if (!Value.Check(schemas.input, input)) return failed(stepFailure('input_invalid', `input does not fit ${what}'s input schema at ${firstSchemaError(schemas.input, input)}`));
+  if (!compiledCheck(schemas.input, input)) return failed(stepFailure('input_invalid', `input does not fit ${what}'s input schema at ${firstSchemaError(schemas.input, input)}`));
   let output: unknown;
   try {
     output = await call();
@@ -86,7 +87,7 @@ async function runChecked(
     logger.warn({ err: coerceError(thrown), retryable: failure.retryable }, `${what} failed`);
     return failed(failure);
   }
-  if (schemas.output !== undefined && !Value.Check(schemas.output, output)) {
+  if (schemas.output !== undefined && !compiledCheck(schemas.output, output)) {
     return failed(stepFailure('output_invalid', `output of ${what} does not fit its output schema at ${firstSchemaError(schemas.output, output)}`));
   }
   return { kind: 'output', output: output ?? null };

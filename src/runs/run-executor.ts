@@ -1,14 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { EventEnvelope } from '../core/event-envelope.js';
 import { newId } from '../core/new-id.js';
-import type { JobContext, JobHandler } from '../queue/job-handler.js';
+import type { JobContext, JobHandler, QueueRegistration } from '../queue/job-handler.js';
 import type { JobNotifier } from '../queue/job-notifier.js';
 import { nextDelayMs, type RetryPolicy } from '../queue/retry-policy.js';
 import type { CompiledRoute } from '../routing/compiled-route.js';
 import type { StepDefinition } from '../routing/route-definition.js';
-import type { Database, EventsTable, NotifyOutboxTable, RunStepsTable, RunsTable } from '../store/database.js';
+import type { Database, Dialect, EventsTable, NotifyOutboxTable, RunStepsTable } from '../store/database.js';
+import { loadRuns, type LoadedRun } from '../store/runs/load-runs.js';
 import { eventEnvelopeFromRow } from '../store/events/event-envelope-from-row.js';
 import type { FailureDisposition } from '../store/jobs/fail-job.js';
 import type { EmittedEvent, RunProgress, RunProgressOutcome } from '../store/runs/commit-run-progress.js';
@@ -31,6 +32,7 @@ export const MAX_CHAIN_DEPTH = 16;
 
 export interface RunExecutorDeps {
   readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
   /**
    * Commits run progress; resolves after the commit. Production groups many runs' progress into one
    * statement or transaction (see main.ts); anything with commitRunProgress's semantics works.
@@ -54,59 +56,6 @@ export interface RunExecutorDeps {
    * pay for it twice; action steps (external effects) are always committed right after they succeed.
    */
   readonly checkpointAfterMs: number;
-}
-
-/** What a run job reads to execute: the run, its event, and its step rows when it ran before. */
-interface LoadedRun {
-  readonly run: Pick<Selectable<RunsTable>, 'id' | 'route_id' | 'status' | 'plan'>;
-  readonly event: EventEnvelope;
-  readonly steps: readonly LoadedStep[];
-}
-
-interface LoadedStep {
-  readonly name: string;
-  readonly kind: string;
-  readonly status: RunStepsTable['status'];
-  readonly output: string | null;
-  readonly attempts: number;
-}
-
-async function loadRun(db: Kysely<Database>, runId: string): Promise<LoadedRun | undefined> {
-  // One query: the run, its event, and its step rows if any (a fresh run has none: one row of nulls).
-  const rows = await db
-    .selectFrom('runs')
-    .innerJoin('events', 'events.id', 'runs.event_id')
-    .leftJoin('run_steps', 'run_steps.run_id', 'runs.id')
-    .select([
-      'runs.id as run_id',
-      'runs.route_id',
-      'runs.status as run_status',
-      'runs.plan',
-      'events.id',
-      'events.source',
-      'events.type',
-      'events.subject',
-      'events.time',
-      'events.datacontenttype',
-      'events.data',
-      'events.data_base64',
-      'events.extensions',
-      'run_steps.step_name',
-      'run_steps.kind',
-      'run_steps.status as step_status',
-      'run_steps.output',
-      'run_steps.attempts',
-    ])
-    .where('runs.id', '=', runId)
-    .execute();
-  const first = rows[0];
-  if (first === undefined) return undefined;
-  const steps: LoadedStep[] = [];
-  for (const row of rows) {
-    if (row.step_name === null || row.kind === null || row.step_status === null || row.attempts === null) continue;
-    steps.push({ name: row.step_name, kind: row.kind, status: row.step_status, output: row.output, attempts: Number(row.attempts) });
-  }
-  return { run: { id: first.run_id, route_id: first.route_id, status: first.run_status, plan: first.plan }, event: eventEnvelopeFromRow(first), steps };
 }
 
 const isFinished = (status: string): boolean => status === 'succeeded' || status === 'cancelled';
@@ -139,12 +88,34 @@ const json = (value: unknown): string => JSON.stringify(value ?? null);
  * the step's backoff, or dead-lettered (and the run failed) when the step is out of attempts or its
  * failure cannot be helped by a retry. Replaying the dead letter resumes the run at that step.
  */
+/**
+ * The `runs` queue's registration: the handler below, and a prefetch that loads a whole claimed
+ * batch of runs in one query (one read per claim instead of one per run).
+ */
+export function createRunQueue(deps: RunExecutorDeps, policy: RetryPolicy): QueueRegistration {
+  return {
+    policy,
+    handler: createRunJobHandler(deps),
+    async prefetch(jobs) {
+      const ids = jobs.map((job) => (job.payload as Partial<RunJobPayload> | null)?.run_id).filter((id): id is string => typeof id === 'string');
+      const runs = await loadRuns(deps.db, deps.dialect, ids);
+      const byJob = new Map<string, LoadedRun>();
+      for (const job of jobs) {
+        const run = runs.get((job.payload as Partial<RunJobPayload> | null)?.run_id ?? '');
+        if (run !== undefined) byJob.set(job.id, run);
+      }
+      return byJob;
+    },
+  };
+}
+
 export function createRunJobHandler(deps: RunExecutorDeps): JobHandler {
   return async (job, context) => {
     const payload = job.payload as Partial<RunJobPayload> | null;
     const runId = payload?.run_id;
     if (typeof runId !== 'string') return { kind: 'failed', code: 'payload_invalid', message: `A ${RUNS_QUEUE} job needs {run_id}` };
-    const loaded = await loadRun(deps.db, runId);
+    const prefetched = context.prefetched as LoadedRun | undefined;
+    const loaded = prefetched?.run.id === runId ? prefetched : (await loadRuns(deps.db, deps.dialect, [runId])).get(runId);
     // A deleted run, or one finished or cancelled meanwhile: nothing to do; the worker completes the job.
     if (loaded === undefined || isFinished(loaded.run.status)) return undefined;
     return new RunExecution(deps, loaded, context).execute();
