@@ -100,9 +100,6 @@ describe.each<Dialect>(['sqlite', 'postgres'])('runs across a SIGKILL (%s)', (di
     expect([...committedBeforeKill].filter((key) => !key.endsWith(':announce') && !loggedBeforeKill.has(key))).toEqual([]);
     expect(new Set(killedExecutions.map((execution) => execution.pid))).toEqual(new Set([first.child.pid]));
 
-    const partial = new Set([...committedBeforeKill].map((k) => k.split(':')[0]));
-    console.log(dialect, 'ack', acknowledged.length, 'committed', committedBeforeKill.size, 'unfinished', unfinishedAtKill.length, 'partial', unfinishedAtKill.filter((r) => partial.has(r.id)).length, 'log', killedExecutions.length);
-    const t0 = Date.now();
     const second = await startServe(env);
     const acknowledgedIds = new Set(acknowledged);
     const acknowledgedRuns = async () => (await db.selectFrom('runs').select(['id', 'event_id', 'status']).execute()).filter((run) => acknowledgedIds.has(run.event_id));
@@ -114,21 +111,9 @@ describe.each<Dialect>(['sqlite', 'postgres'])('runs across a SIGKILL (%s)', (di
         pending = acknowledged.length - runs.filter((run) => run.status === 'succeeded').length;
         return pending === 0;
       },
-      { timeoutMs: 20_000, progress: () => `${pending} not yet succeeded` },
-    ).catch(async (error: unknown) => {
-      const jobs = await db.selectFrom('jobs').selectAll().where('status', '!=', 'succeeded').execute();
-      const notDone = await db.selectFrom('runs').selectAll().where('status', '!=', 'succeeded').execute();
-      const { writeFileSync } = await import('node:fs');
-      const fresh = await openStore({ databaseUrl: database?.databaseUrl, dataDir: database?.dataDir ?? '', pgSchema: database?.pgSchema ?? 'public' });
-      const freshRuns = await fresh.db.selectFrom('runs').select(['status']).execute();
-      const freshJobs = await fresh.db.selectFrom('jobs').select(['status']).execute();
-      await fresh.close();
-      writeFileSync('/tmp/diag-fresh-' + Date.now(), JSON.stringify({ runs: freshRuns.filter((r) => r.status !== 'succeeded').length, jobs: freshJobs.filter((r) => r.status !== 'succeeded').length }));
-      writeFileSync('/tmp/diag-' + dialect + '-' + Date.now() + '.json', JSON.stringify({ now: Date.now(), jobs, notDone, out2: second.stdout(), err2: second.stderr(), out1: first.stdout(), err1: first.stderr() }, null, 1));
-      throw error;
-    });
+      { timeoutMs: 45_000, progress: () => `${pending} not yet succeeded` },
+    );
 
-    console.log(dialect, 'resumed in', Date.now() - t0);
     // Every acknowledged event has its one run, and every step of it succeeded.
     const runs = await acknowledgedRuns();
     expect(new Set(runs.map((run) => run.event_id))).toEqual(acknowledgedIds);
@@ -141,7 +126,6 @@ describe.each<Dialect>(['sqlite', 'postgres'])('runs across a SIGKILL (%s)', (di
     // A step committed before the kill never executed again; the restarted process did resume runs.
     const restartedExecutions = readExecutionLog(logFile).filter((execution) => execution.pid === second.child.pid);
     expect(restartedExecutions.filter((execution) => committedBeforeKill.has(execution.key))).toEqual([]);
-    console.log(dialect, 'restarted executions', restartedExecutions.length);
     expect(restartedExecutions.length).toBeGreaterThan(0);
 
     // One emitted event per run, the restarted runs included.
