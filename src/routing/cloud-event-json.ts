@@ -15,6 +15,6 @@ export function cloudEventJson(envelope: EventEnvelope): Record<string, unknown>
     ...(envelope.subject === undefined ? {} : { subject: envelope.subject }),
     time: envelope.time,
     datacontenttype: envelope.datacontenttype,
-    ...(envelope.data_base64 === undefined ? { data: envelope.data } : { data_base64: envelope.data_base64 }),
+    ...(envelope.data_base64 !== undefined ? { data_base64: envelope.data_base64 } : envelope.data === undefined ? {} : { data: envelope.data }),
   };
 }

@@ -4,7 +4,7 @@ import { hashApiKey } from '../../crypto/hash-api-key.js';
 import { constantTimeEqual } from '../../crypto/constant-time-equal.js';
 import type { EventRouter } from '../../runs/event-router.js';
 import type { EventsTable } from '../../store/database.js';
-import { eventEnvelopeFromParts } from './event-envelope-from-parts.js';
+import { eventEnvelopeFromParts } from '../../store/events/event-envelope-from-row.js';
 import type { VerificationResult } from '../verify/verification-scheme.js';
 import type { ResolvedEndpoint } from './endpoint-directory.js';
 import type { InboundWebhook } from './inbound-webhook.js';
