@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { coerceError } from '../../core/coerce-error.js';
+import { commitWithItemFallbackSync } from './commit-with-item-fallback.js';
 import type { WebhookRequestLogsTable } from '../database.js';
 import type { IngestItem, IngestResult } from './commit-ingest-batch.js';
 
@@ -88,18 +88,5 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
  */
 export function commitIngestBatchSqliteSync(sqlite: BetterSqlite3.Database, items: readonly IngestItem[]): Array<IngestResult | Error> {
   const statements = prepared.get(sqlite) ?? prepare(sqlite);
-  try {
-    return statements.batch(items);
-  } catch (error) {
-    if (items.length === 1) throw error;
-    // One bad row must not fail the others: retry each item in its own transaction, and give an
-    // item whose retry fails its Error in place of a result.
-    return items.map((item): IngestResult | Error => {
-      try {
-        return statements.batch([item])[0] as IngestResult;
-      } catch (itemError) {
-        return coerceError(itemError);
-      }
-    });
-  }
+  return commitWithItemFallbackSync(items, statements.batch);
 }

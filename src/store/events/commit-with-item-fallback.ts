@@ -21,3 +21,23 @@ export async function commitWithItemFallback<I, R>(items: readonly I[], commit: 
     return results;
   }
 }
+
+/**
+ * commitWithItemFallback for a synchronous commit (the SQLite writer thread's prepared statements):
+ * the whole batch in one transaction, else each item in its own, an Error in the place of an item
+ * whose own commit failed.
+ */
+export function commitWithItemFallbackSync<I, R>(items: readonly I[], commit: (batch: readonly I[]) => readonly R[]): Array<R | Error> {
+  try {
+    return [...commit(items)];
+  } catch (error) {
+    if (items.length === 1) throw error;
+    return items.map((item): R | Error => {
+      try {
+        return commit([item])[0] as R;
+      } catch (itemError) {
+        return coerceError(itemError);
+      }
+    });
+  }
+}

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { JobsTable } from '../database.js';
-import { LEASE_EXPIRED_RUN_ERROR } from './fail-runs-of-buried-jobs.js';
+import { LEASE_EXPIRED_JOB_ERROR, LEASE_EXPIRED_RUN_ERROR } from './fail-runs-of-buried-jobs.js';
 
 /** What a claim asks for (see claimDueJobs). */
 export interface ClaimRequest {
@@ -22,7 +22,6 @@ const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
 
 function prepare(sqlite: BetterSqlite3.Database): Statements {
   const inQueues = 'queue in (select value from json_each(@queues))';
-  const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
   const bury = sqlite.prepare(
     `update jobs set status = 'dead', locked_by = null, locked_until = null, last_error = @lease_expired, last_error_code = 'lease_expired', finished_at = @now, updated_at = @now
      where status = 'running' and locked_until < @now and attempts >= max_attempts and ${inQueues}`,
@@ -46,7 +45,7 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
   const statements = {
     claim: sqlite.transaction((request: ClaimRequest): Selectable<JobsTable>[] => {
       const params = { queues: JSON.stringify(request.queues), now: request.nowMs };
-      if (request.sweepExpired !== false && bury.run({ ...params, lease_expired: leaseExpired }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
+      if (request.sweepExpired !== false && bury.run({ ...params, lease_expired: LEASE_EXPIRED_JOB_ERROR }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
       const rows = claim.all({ ...params, worker: request.workerId, until: request.nowMs + request.leaseMs, limit: request.limit }) as Selectable<JobsTable>[];
       return rows.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }),

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Dialect, JobsTable } from '../database.js';
-import { failRunsOfBuriedJobs } from './fail-runs-of-buried-jobs.js';
+import { failRunsOfBuriedJobs, LEASE_EXPIRED_JOB_ERROR } from './fail-runs-of-buried-jobs.js';
 
 /**
  * Claims up to `limit` due jobs for `workerId`, oldest due first: pending jobs whose run_at has
@@ -28,11 +28,10 @@ export async function claimDueJobs(
   const { dialect, workerId, queues, limit, leaseMs, nowMs } = args;
   if (limit <= 0 || (queues !== undefined && queues.length === 0)) return [];
 
-  const leaseExpired = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
   if (args.sweepExpired !== false) {
     const buried = await db
       .updateTable('jobs')
-      .set({ status: 'dead', locked_by: null, locked_until: null, last_error: leaseExpired, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
+      .set({ status: 'dead', locked_by: null, locked_until: null, last_error: LEASE_EXPIRED_JOB_ERROR, last_error_code: 'lease_expired', finished_at: nowMs, updated_at: nowMs })
       .where('status', '=', 'running')
       .where('locked_until', '<', nowMs)
       .whereRef('attempts', '>=', 'max_attempts')

@@ -1,5 +1,5 @@
 import type { Db } from '../database.js';
-import type { JobClaim } from './job-claim.js';
+import { claimHeld, type JobClaim } from './job-claim.js';
 import type { JobError } from './job-error.js';
 
 /** After a failed attempt: run again at `retryAtMs`, or go to dead letters. */
@@ -18,10 +18,7 @@ export async function failJob(
   const result = await db
     .updateTable('jobs')
     .set(disposition === 'dead' ? { ...recorded, status: 'dead', finished_at: nowMs } : { ...recorded, status: 'pending', run_at: disposition.retryAtMs })
-    .where('id', '=', args.id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', args.workerId)
-    .where('attempts', '=', args.attempt)
+    .where((eb) => claimHeld(eb, args))
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) return 'lost_claim';
   return disposition === 'dead' ? 'dead' : 'retrying';

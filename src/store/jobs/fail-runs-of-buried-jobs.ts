@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 
+/** The job error (jobs.last_error) of a job buried because its lease expired on its last attempt. */
+export const LEASE_EXPIRED_JOB_ERROR = JSON.stringify({ code: 'lease_expired', message: 'The worker holding the job stopped renewing its lease on the last attempt' });
+
 /** The run error of a run whose job was buried with lease_expired (see claimDueJobs). */
 export const LEASE_EXPIRED_RUN_ERROR = JSON.stringify({
   code: 'lease_expired',

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { coerceError } from '../../core/coerce-error.js';
+import { commitWithItemFallbackSync } from '../events/commit-with-item-fallback.js';
 import type { RunProgress, RunProgressOutcome } from './commit-run-progress.js';
 
 interface Statements {
@@ -103,16 +103,5 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
  */
 export function commitRunProgressSqliteSync(sqlite: BetterSqlite3.Database, items: readonly RunProgress[]): Array<RunProgressOutcome | Error> {
   const statements = prepared.get(sqlite) ?? prepare(sqlite);
-  try {
-    return statements.batch(items);
-  } catch (error) {
-    if (items.length === 1) throw error;
-    return items.map((item): RunProgressOutcome | Error => {
-      try {
-        return statements.batch([item])[0] as RunProgressOutcome;
-      } catch (itemError) {
-        return coerceError(itemError);
-      }
-    });
-  }
+  return commitWithItemFallbackSync(items, statements.batch);
 }

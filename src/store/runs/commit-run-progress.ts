@@ -1,7 +1,7 @@
 import type { Db, EventsTable, NotifyOutboxTable, RunStepsTable } from '../database.js';
 import { completeJob } from '../jobs/complete-job.js';
 import { failJob, type FailureDisposition } from '../jobs/fail-job.js';
-import type { JobClaim } from '../jobs/job-claim.js';
+import { claimHeld, type JobClaim } from '../jobs/job-claim.js';
 import type { JobError } from '../jobs/job-error.js';
 import { insertRunStarts } from './insert-run-starts.js';
 import type { RunError } from './run-error.js';
@@ -53,10 +53,7 @@ async function holdsClaim(trx: Db, claim: JobClaim, nowMs: number): Promise<bool
   const result = await trx
     .updateTable('jobs')
     .set({ updated_at: nowMs })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', claim.workerId)
-    .where('attempts', '=', claim.attempt)
+    .where((eb) => claimHeld(eb, claim))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
