@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PolicySchema } from '../agents/builtin/compliance.js';
 import { TeamMappingSchema } from '../agents/builtin/meeting-context.js';
+import { DeliveryConfigSchema } from './delivery-config-schema.js';
 
 const RateLimit = Type.Object(
   { requests: Type.Integer({ minimum: 1 }), per_seconds: Type.Number({ exclusiveMinimum: 0 }) },
@@ -149,6 +150,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Notifications, integration defaults and the delivery channels (docs/delivery.md). */
+    delivery: DeliveryConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -14,8 +14,10 @@ export interface LoadConfigOptions {
   readonly overrides?: Readonly<Record<string, unknown>> | undefined;
 }
 
+type EnvKind = 'string' | 'integer' | 'boolean' | 'trust';
+
 /** Environment variables and the config keys they set. Nothing else in Switchboard reads process.env. */
-const envKeys: ReadonlyArray<readonly [string, string, 'string' | 'integer' | 'trust']> = [
+const envKeys: ReadonlyArray<readonly [string, string, EnvKind]> = [
   ['PORT', 'server.port', 'integer'],
   ['HOST', 'server.host', 'string'],
   ['SWITCHBOARD_PUBLIC_URL', 'server.public_url', 'string'],
@@ -30,6 +32,21 @@ const envKeys: ReadonlyArray<readonly [string, string, 'string' | 'integer' | 't
   ['LLM_BASE_URL', 'llm.base_url', 'string'],
   ['LLM_MODEL', 'llm.model', 'string'],
   ['LLM_API_KEY', 'llm.api_key', 'string'],
+  ['SWITCHBOARD_ALLOW_PRIVATE_NETWORKS', 'delivery.allow_private_networks', 'boolean'],
+  ['SLACK_BOT_TOKEN', 'delivery.slack.bot_token', 'string'],
+  ['SLACK_WEBHOOK_URL', 'delivery.slack.webhook_url', 'string'],
+  ['SLACK_API_URL', 'delivery.slack.base_url', 'string'],
+  ['SLACK_DEFAULT_CHANNEL', 'delivery.slack.default_channel', 'string'],
+  ['SMTP_HOST', 'delivery.email.host', 'string'],
+  ['SMTP_PORT', 'delivery.email.port', 'integer'],
+  ['SMTP_SECURE', 'delivery.email.secure', 'boolean'],
+  ['SMTP_USER', 'delivery.email.user', 'string'],
+  ['SMTP_PASSWORD', 'delivery.email.password', 'string'],
+  ['EMAIL_FROM', 'delivery.email.from', 'string'],
+  ['TWILIO_ACCOUNT_SID', 'delivery.sms.account_sid', 'string'],
+  ['TWILIO_AUTH_TOKEN', 'delivery.sms.auth_token', 'string'],
+  ['TWILIO_FROM_NUMBER', 'delivery.sms.from_number', 'string'],
+  ['TWILIO_API_URL', 'delivery.sms.base_url', 'string'],
 ];
 
 /** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */
@@ -67,8 +84,12 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function convertEnvValue(name: string, value: string, kind: 'string' | 'integer' | 'trust'): unknown {
+function convertEnvValue(name: string, value: string, kind: EnvKind): unknown {
   if (kind === 'string') return value;
+  if (kind === 'boolean') {
+    if (value !== 'true' && value !== 'false') throw new ConfigError(`Invalid configuration:\n  ${name}: must be true or false`);
+    return value === 'true';
+  }
   if (kind === 'integer') {
     if (!/^\d+$/.test(value)) throw new ConfigError(`Invalid configuration:\n  ${name}: must be an integer`);
     return Number(value);
