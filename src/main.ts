@@ -8,6 +8,7 @@ import type { SwitchboardConfig } from './config/config-schema.js';
 import { resolveKeys } from './config/resolve-keys.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createSecretBox } from './crypto/secret-box.js';
+import { startDelivery } from './delivery/start-delivery.js';
 import { buildApp } from './http/build-app.js';
 import { createMetrics } from './http/metrics.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
@@ -148,6 +149,20 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     } else {
       notifier = new InProcessJobNotifier();
     }
+    const secretBox = createSecretBox(keys.secretKey);
+    // Deliveries: channels, integration defaults (health-checked now), the dispatcher and the outbox relay.
+    const delivery = await startDelivery({
+      config: config.delivery,
+      db: store.db,
+      dialect: store.dialect,
+      secretBox,
+      notifier,
+      clock,
+      logger: logger.child({ component: 'delivery' }),
+      metrics,
+      claim: sqliteWriter === undefined ? undefined : (request) => sqliteWriter.claim(request),
+    });
+    opened.push(() => delivery.close(config.runs.drain_timeout_ms));
     const stepPolicy: RetryPolicy = {
       maxAttempts: config.runs.max_attempts,
       baseDelayMs: config.runs.base_delay_ms,
@@ -202,6 +217,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
                 completions,
                 stepPolicy,
                 checkpointAfterMs: config.runs.checkpoint_after_ms,
+                onNotificationsCommitted: () => delivery.onNotificationsCommitted(),
               },
               stepPolicy,
             ),
@@ -209,7 +225,6 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         })
       : undefined;
 
-    const secretBox = createSecretBox(keys.secretKey);
     const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
     await directory.reload();
     const commitBatch = (items: readonly IngestItem[]) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items));
@@ -258,10 +273,12 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       routeTable,
       agents: agentServices.registry,
       runs: { router, completions, notifier },
+      delivery: delivery.services,
     });
     opened.push(() => app.close());
     worker?.start();
     opened.push(() => worker?.stop({ timeoutMs: config.runs.drain_timeout_ms }).then(() => undefined));
+    delivery.start();
     let url = '';
     if (options.listen !== false) {
       url = await app.listen({ host: config.server.host, port: config.server.port });
@@ -286,6 +303,8 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           const drained = await worker?.stop({ timeoutMs: config.runs.drain_timeout_ms });
           await runCommitter.drain();
           await jobBatcher.drain();
+          // After the runs: their last commits may have written notifications for the relay.
+          await delivery.close(config.runs.drain_timeout_ms);
           if (drained?.drained === false) logger.warn('runs still executing at shutdown are left to their leases; another process (or the next start) resumes them');
           if (notifier instanceof PostgresJobNotifier) await notifier.stop();
           await sqliteWriter?.close();

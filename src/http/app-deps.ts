@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { DeliveryServices } from '../delivery/delivery-services.js';
 import type { SwitchboardConfig } from '../config/config-schema.js';
 import type { Clock } from '../core/clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
    * Absent in tests of the HTTP layer alone: events then commit unrouted.
    */
   readonly runs?: { readonly router: EventRouter; readonly completions: RunCompletions; readonly notifier: JobNotifier } | undefined;
+  /** Notifications, integration defaults and overrides, deliveries. */
+  readonly delivery: DeliveryServices;
   /** Present when REDIS_URL is set: shared rate-limit counters and a health check. */
   readonly redis?: Redis | undefined;
 }

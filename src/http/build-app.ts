@@ -9,6 +9,7 @@ import type { AppDeps } from './app-deps.js';
 import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { deliveryApiRoutes } from './routes/delivery-api-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { routeRoutes } from './routes/route-routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, deps);
   await app.register(runApiRoutes, deps);
   await app.register(routeRoutes, deps);
+  await app.register(deliveryApiRoutes, deps);
   await app.register(webhookReceiveRoutes, deps);
   return app;
 }

@@ -12,6 +12,15 @@ export interface Metrics {
   recordHttpRequest(method: string, route: string, status: number, seconds: number): void;
   /** Counts one inbound webhook outcome (hot path: label children are cached). */
   recordWebhook(endpoint: string, outcome: string, reason: string): void;
+  readonly deliveryAttempts: Counter<'channel' | 'outcome'>;
+  readonly deliveryAttemptDuration: Histogram<'channel'>;
+  readonly deliveriesFinished: Counter<'channel' | 'status'>;
+  /** One delivery attempt: sent, failed or held (breaker open), and the channel's time. */
+  recordAttempt(channel: string, outcome: 'sent' | 'failed' | 'held', seconds: number): void;
+  /** A delivery reached SUCCESS, FAILED or EXPIRED. */
+  recordFinal(channel: string, status: string): void;
+  /** One group commit of `operation`: its size and duration. */
+  onCommit(operation: string, size: number, durationMs: number): void;
 }
 
 /**
@@ -69,7 +78,29 @@ export function createMetrics(): Metrics {
       buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
       registers: [registry],
     }),
+    deliveryAttempts: new Counter({
+      name: 'switchboard_delivery_attempts_total',
+      help: 'Delivery attempts by channel and outcome (sent, failed, held by an open circuit breaker).',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    }),
+    deliveryAttemptDuration: new Histogram({
+      name: 'switchboard_delivery_attempt_duration_seconds',
+      help: 'How long a channel took to send (or fail) one attempt.',
+      labelNames: ['channel'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    deliveriesFinished: new Counter({
+      name: 'switchboard_deliveries_finished_total',
+      help: 'Deliveries that reached a final status (SUCCESS, FAILED, EXPIRED) by channel.',
+      labelNames: ['channel', 'status'],
+      registers: [registry],
+    }),
   };
+  const attemptCounter = childCache(([channel, outcome]) => metrics.deliveryAttempts.labels(channel as string, outcome as string));
+  const attemptTimer = childCache(([channel]) => metrics.deliveryAttemptDuration.labels(channel as string));
+  const finishedCounter = childCache(([channel, status]) => metrics.deliveriesFinished.labels(channel as string, status as string));
   const requestCounter = childCache(([method, route, status]) => metrics.httpRequests.labels(method as string, route as string, status as string));
   const requestTimer = childCache(([method, route]) => metrics.httpDuration.labels(method as string, route as string));
   const webhookCounter = childCache(([endpoint, outcome, reason]) => metrics.webhookOutcomes.labels(endpoint as string, outcome as string, reason as string));
@@ -81,6 +112,17 @@ export function createMetrics(): Metrics {
     },
     recordWebhook(endpoint, outcome, reason) {
       webhookCounter(endpoint, outcome, reason).inc();
+    },
+    recordAttempt(channel, outcome, seconds) {
+      attemptCounter(channel, outcome).inc();
+      attemptTimer(channel).observe(seconds);
+    },
+    recordFinal(channel, status) {
+      finishedCounter(channel, status).inc();
+    },
+    onCommit(operation, size, durationMs) {
+      metrics.storeCommitDuration.observe({ operation }, durationMs / 1000);
+      metrics.storeBatchSize.observe({ operation }, size);
     },
   };
 }

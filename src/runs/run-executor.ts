@@ -56,6 +56,8 @@ export interface RunExecutorDeps {
    * pay for it twice; action steps (external effects) are always committed right after they succeed.
    */
   readonly checkpointAfterMs: number;
+  /** Called after a commit that wrote notify_outbox rows, so the relay turns them into deliveries at once. */
+  readonly onNotificationsCommitted?: (() => void) | undefined;
 }
 
 const isFinished = (status: string): boolean => status === 'succeeded' || status === 'cancelled';
@@ -286,6 +288,7 @@ class RunExecution {
     const outcome = await deps.commit(progress);
     if (outcome.status === 'committed') this.#newPlan = undefined;
     if (outcome.status === 'committed' && outcome.startedRuns > 0) await deps.notifier.notifyEnqueued(deps.db, [RUNS_QUEUE]);
+    if (outcome.status === 'committed' && pending.notifications.length > 0) deps.onNotificationsCommitted?.();
     if (outcome.status === 'run_finished') deps.logger.info({ run_id: this.#run.id }, 'run was cancelled while executing; its last results are discarded');
     return outcome.status;
   }

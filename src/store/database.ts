@@ -183,6 +183,120 @@ export interface LearningDataTable {
   created_at: number;
 }
 
+/** 'system': recomputed from configuration and health checks at each start; 'operator': set through the API and kept. */
+export type DefaultsManager = 'system' | 'operator';
+
+/** Seed 001's integration_default_configs: one row per integration type. */
+export interface IntegrationDefaultConfigsTable {
+  integration_type: string;
+  enabled: number;
+  priority: number;
+  retry_count: number;
+  retry_delay_seconds: number;
+  config: string; // JSON object
+  managed_by: DefaultsManager;
+  /** JSON ChannelHealth from the last start, or null. */
+  health: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Seed 001's user_integration_configs: exists only for users who override a default. */
+export interface UserIntegrationConfigsTable {
+  id: string;
+  user_id: string;
+  integration_type: string;
+  enabled: number;
+  /** null: follows the integration default. */
+  priority: number | null;
+  retry_count: number | null;
+  retry_delay_seconds: number | null;
+  config: string; // JSON object, secret keys removed
+  /** Ciphertext (crypto/secret-box) of the JSON object of the secret config keys, or null. */
+  secrets: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserProfilesTable {
+  user_id: string;
+  email: string | null;
+  phone: string | null;
+  slack_user_id: string | null;
+  timezone: string | null;
+  webhook_url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type NotificationOrigin = 'api' | 'run';
+
+export interface NotificationsTable {
+  id: string;
+  /** Unique when set: the same key never creates deliveries twice. Runs use `run:<run id>:<step name>`. */
+  idempotency_key: string | null;
+  origin: NotificationOrigin;
+  run_id: string | null;
+  user_ids: string; // JSON string[]
+  subject: string | null;
+  body: string;
+  data: string | null; // JSON
+  channels: string | null; // JSON IntegrationType[] the request restricted delivery to
+  strategy: 'all' | 'first_success';
+  /** JSON Record<user id, IntegrationType[]>: each user's channels in priority order when the notification was created. */
+  plan: string;
+  created_at: number;
+}
+
+/** Seed 001's delivery_logs statuses. */
+export type DeliveryStatus = 'PENDING' | 'RETRYING' | 'SUCCESS' | 'FAILED' | 'EXPIRED';
+
+/** Seed 001's delivery_logs: one delivery per recipient and channel. PENDING | RETRYING → SUCCESS | FAILED | EXPIRED; FAILED | EXPIRED → PENDING (retry). */
+export interface DeliveryLogsTable {
+  delivery_id: string;
+  notification_id: string;
+  user_id: string;
+  integration_type: string;
+  status: DeliveryStatus;
+  sequence: number;
+  attempts: number;
+  retry_base: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  provider_message_id: string | null;
+  progress: string | null; // JSON, what a channel keeps between attempts
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  expires_at: number;
+}
+
+/** Every attempt of every delivery. */
+export interface DeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  latency_ms: number;
+  outcome: 'sent' | 'failed';
+  status_code: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  provider_message_id: string | null;
+}
+
+/** What the TEST channel received. */
+export interface TestDeliveriesTable {
+  delivery_id: string;
+  notification_id: string;
+  user_id: string;
+  subject: string | null;
+  body: string;
+  data: string | null;
+  created_at: number;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
@@ -195,6 +309,13 @@ export interface Database {
   run_steps: RunStepsTable;
   notify_outbox: NotifyOutboxTable;
   learning_data: LearningDataTable;
+  integration_default_configs: IntegrationDefaultConfigsTable;
+  user_integration_configs: UserIntegrationConfigsTable;
+  user_profiles: UserProfilesTable;
+  notifications: NotificationsTable;
+  delivery_logs: DeliveryLogsTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  test_deliveries: TestDeliveriesTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */

@@ -5,6 +5,7 @@ import { migration0003Routes } from './0003-routes.js';
 import { migration0004Runs } from './0004-runs.js';
 import { migration0005LearningData } from './0005-learning-data.js';
 import { migration0006EventRouting } from './0006-event-routing.js';
+import { migration0007Delivery } from './0007-delivery.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0004-runs': migration0004Runs,
   '0005-learning-data': migration0005LearningData,
   '0006-event-routing': migration0006EventRouting,
+  '0007-delivery': migration0007Delivery,
 };

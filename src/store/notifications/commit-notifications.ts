@@ -1,0 +1,65 @@
+import type { Insertable } from 'kysely';
+import type { DeliveryLogsTable, Db, NotificationsTable } from '../database.js';
+import { enqueueJobs, type NewJob } from '../jobs/enqueue-jobs.js';
+
+/** One notification with the deliveries (and their jobs) it starts with. */
+export interface NewNotification {
+  readonly notification: Insertable<NotificationsTable>;
+  readonly deliveries: readonly Insertable<DeliveryLogsTable>[];
+  /** One job per delivery, in the same order. */
+  readonly jobs: readonly NewJob[];
+  /** The notify_outbox row this notification comes from: marked dispatched in the same commit. */
+  readonly outboxId?: string | undefined;
+}
+
+export type NotificationCommitOutcome =
+  | { readonly status: 'created'; readonly notificationId: string; readonly deliveryIds: readonly string[] }
+  /** The idempotency key was taken: nothing was written; these are the original's id and deliveries. */
+  | { readonly status: 'duplicate'; readonly notificationId: string; readonly deliveryIds: readonly string[] };
+
+// 18 bound values a delivery row: 500 rows stay far below SQLite's 32,766 variable limit.
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Writes a batch of notifications with their deliveries and jobs, in the caller's transaction, in a
+ * few multi-row statements. A notification whose idempotency key exists (committed earlier, or
+ * earlier in this batch) writes nothing and reports the original, so the same key never creates
+ * deliveries twice.
+ */
+export async function commitNotifications(db: Db, items: readonly NewNotification[], nowMs: number): Promise<NotificationCommitOutcome[]> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < items.length; start += ROWS_PER_INSERT) {
+    const rows = items.slice(start, start + ROWS_PER_INSERT).map((item) => item.notification);
+    const returned = await db
+      .insertInto('notifications')
+      .values(rows)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .execute();
+    for (const row of returned) inserted.add(row.id);
+  }
+  const created = items.filter((item) => inserted.has(item.notification.id));
+  const deliveries = created.flatMap((item) => item.deliveries);
+  for (let start = 0; start < deliveries.length; start += ROWS_PER_INSERT) {
+    await db.insertInto('delivery_logs').values(deliveries.slice(start, start + ROWS_PER_INSERT)).execute();
+  }
+  const jobs = created.flatMap((item) => item.jobs);
+  if (jobs.length > 0) await enqueueJobs(db, { jobs, nowMs });
+  const outboxIds = items.map((item) => item.outboxId).filter((id): id is string => id !== undefined);
+  if (outboxIds.length > 0) await db.updateTable('notify_outbox').set({ status: 'dispatched' }).where('id', 'in', outboxIds).execute();
+
+  const outcomes: NotificationCommitOutcome[] = [];
+  for (const item of items) {
+    const id = item.notification.id;
+    if (inserted.has(id)) {
+      outcomes.push({ status: 'created', notificationId: id, deliveryIds: item.deliveries.map((d) => d.delivery_id) });
+      continue;
+    }
+    const key = item.notification.idempotency_key;
+    if (key === null || key === undefined) throw new Error(`notification ${id} was not inserted and has no idempotency key`);
+    const original = await db.selectFrom('notifications').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+    const originalDeliveries = await db.selectFrom('delivery_logs').select('delivery_id').where('notification_id', '=', original.id).orderBy('delivery_id').execute();
+    outcomes.push({ status: 'duplicate', notificationId: original.id, deliveryIds: originalDeliveries.map((d) => d.delivery_id) });
+  }
+  return outcomes;
+}

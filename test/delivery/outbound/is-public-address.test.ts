@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { isPublicAddress } from '../../../src/delivery/outbound/is-public-address.js';
+
+describe('isPublicAddress', () => {
+  it.each([
+    ['8.8.8.8'],
+    ['1.1.1.1'],
+    ['93.184.216.34'],
+    ['172.15.255.255'],
+    ['172.32.0.1'],
+    ['100.63.255.255'],
+    ['100.128.0.1'],
+    ['192.169.0.1'],
+    ['2001:4860:4860::8888'],
+    ['2606:4700:4700::1111'],
+    ['2a00:1450:4001:82a::200e'],
+    ['::ffff:8.8.8.8'],
+    ['::ffff:808:808'],
+    ['64:ff9b::8.8.8.8'],
+  ])('%s is public', (ip) => {
+    expect(isPublicAddress(ip)).toBe(true);
+  });
+
+  it.each([
+    ['127.0.0.1', 'IPv4 loopback'],
+    ['127.255.255.254', 'IPv4 loopback'],
+    ['10.0.0.1', 'RFC 1918'],
+    ['172.16.0.1', 'RFC 1918'],
+    ['172.31.255.255', 'RFC 1918'],
+    ['192.168.1.1', 'RFC 1918'],
+    ['169.254.169.254', 'link-local (cloud metadata)'],
+    ['100.64.0.1', 'CGNAT'],
+    ['100.127.255.255', 'CGNAT'],
+    ['0.0.0.0', 'unspecified'],
+    ['0.1.2.3', 'this network'],
+    ['255.255.255.255', 'broadcast'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['192.0.0.8', 'IETF protocol assignments'],
+    ['192.0.2.1', 'documentation'],
+    ['198.51.100.1', 'documentation'],
+    ['203.0.113.1', 'documentation'],
+    ['198.18.0.1', 'benchmarking'],
+    ['240.0.0.1', 'reserved'],
+    ['::1', 'IPv6 loopback'],
+    ['::', 'IPv6 unspecified'],
+    ['fe80::1', 'IPv6 link-local'],
+    ['fe80::1%eth0', 'IPv6 link-local with a zone'],
+    ['fc00::1', 'unique-local'],
+    ['fd12:3456:789a::1', 'unique-local'],
+    ['fec0::1', 'deprecated site-local'],
+    ['ff02::1', 'IPv6 multicast'],
+    ['::ffff:127.0.0.1', 'IPv4-mapped loopback'],
+    ['::ffff:7f00:1', 'IPv4-mapped loopback, hex form'],
+    ['::ffff:10.0.0.1', 'IPv4-mapped private'],
+    ['::ffff:169.254.169.254', 'IPv4-mapped link-local'],
+    ['::ffff:0:10.0.0.1', 'IPv4-translated (RFC 6145)'],
+    ['::127.0.0.1', 'IPv4-compatible (deprecated)'],
+    ['::8.8.8.8', 'IPv4-compatible (deprecated), even of a public address'],
+    ['::7f00:1', 'IPv4-compatible, hex form'],
+    ['::808:808', 'IPv4-compatible, hex form'],
+    ['64:ff9b::127.0.0.1', 'NAT64 of loopback'],
+    ['64:ff9b::a00:1', 'NAT64 of a private address'],
+    ['64:ff9b:1::1', 'local-use NAT64 prefix'],
+    ['2001:db8::1', 'IPv6 documentation'],
+    ['2002:7f00:1::1', '6to4'],
+    ['2001::1', 'Teredo'],
+    ['100::1', 'discard prefix'],
+    ['localhost', 'a name, not an address'],
+    ['example.com', 'a name, not an address'],
+    ['', 'empty'],
+    ['[::1]', 'bracketed (URL form), not an address'],
+  ])('%s is not public (%s)', (ip) => {
+    expect(isPublicAddress(ip)).toBe(false);
+  });
+});
