@@ -7,6 +7,7 @@ import { resolveEmailDestination, type EmailDestination } from './email-destinat
 import { buildEmailMessage } from './email-message.js';
 import { smtpErrorFailure } from './smtp-error-failure.js';
 
+/** What `createEmailChannel` is built from. */
 export interface EmailChannelOptions {
   readonly settings: DeliveryConfig['email'];
 }

@@ -12,6 +12,7 @@ import { resolveSlackDestination, type SlackDestination } from './slack-destinat
 import { buildSlackMessage } from './slack-message.js';
 import { thrownSendFailure } from './thrown-send-failure.js';
 
+/** What `createSlackChannel` is built from. */
 export interface SlackChannelOptions {
   readonly settings: DeliveryConfig['slack'];
   /** For incoming-webhook URLs from a user's config: the caller's dispatcher that refuses private addresses. Not closed by the channel. */
@@ -52,6 +53,7 @@ export function createSlackChannel(options: SlackChannelOptions): Channel<SlackD
 
     async checkHealth(signal): Promise<ChannelHealth> {
       if (settings.bot_token !== undefined) {
+        // The clock only dates a Retry-After, which a health answer does not use.
         const answer = await callSlackApi(api, 'auth.test', secretValue(settings.bot_token), {}, signal, systemClock.nowMs());
         if (answer.kind === 'failed') return { configured: true, healthy: false, message: answer.message };
         return { configured: true, healthy: true, message: `auth.test ok${typeof answer.body.team === 'string' ? ` (team ${answer.body.team})` : ''}` };

@@ -14,6 +14,7 @@ import { thrownSendFailure } from './thrown-send-failure.js';
 import { twilioAccount, type TwilioAccount } from './twilio-account.js';
 import { twilioErrorFailure } from './twilio-error-failure.js';
 
+/** What `createSmsChannel` is built from. */
 export interface SmsChannelOptions {
   readonly settings: DeliveryConfig['sms'];
   /** For the Twilio API; the channel makes (and closes) its own pool when absent. */

@@ -16,9 +16,10 @@ export const IntegrationTypeParams = Type.Object({ integration_type: Integration
 
 const overrideFields = {
   enabled: Type.Optional(Type.Boolean()),
-  priority: Type.Optional(Type.Union([Priority, Type.Null()], { description: 'null: follow the default' })),
-  retry_count: Type.Optional(Type.Union([RetryCount, Type.Null()])),
-  retry_delay_seconds: Type.Optional(Type.Union([RetryDelay, Type.Null()])),
+  // Not nullable: ajv's type coercion would read 0 as null. A field left out follows the default.
+  priority: Type.Optional(Priority),
+  retry_count: Type.Optional(RetryCount),
+  retry_delay_seconds: Type.Optional(RetryDelay),
   config: Type.Optional(Config),
 };
 

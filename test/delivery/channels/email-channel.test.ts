@@ -7,6 +7,7 @@ import { createEmailChannel } from '../../../src/delivery/channels/email-channel
 import type { EmailDestination } from '../../../src/delivery/channels/email-destination.js';
 import { channelTarget, outboundMessage, sendContext, userProfile } from '../support/channel-fixtures.js';
 import { closedPort } from '../support/closed-port.js';
+import { openHandleBaseline } from '../support/open-handles.js';
 import { startSilentTcpServer } from '../support/silent-tcp-server.js';
 import { startSmtpInbox, type SmtpInbox } from '../support/smtp-inbox.js';
 
@@ -18,13 +19,17 @@ describe('EMAIL channel (SMTP)', () => {
   let inbox: SmtpInbox;
   const opened: Array<{ close(): Promise<void> }> = [];
 
+  let handles: ReturnType<typeof openHandleBaseline>;
+
   beforeEach(async () => {
+    handles = openHandleBaseline();
     inbox = await startSmtpInbox();
     opened.push(inbox);
   });
   afterEach(async () => {
     // Channels first (their pools say QUIT), then the servers.
     for (const resource of opened.splice(0).reverse()) await resource.close();
+    await handles.expectNoneLeft();
   });
 
   function settings(overrides: Partial<DeliveryConfig['email']> = {}): DeliveryConfig['email'] {
@@ -131,6 +136,7 @@ describe('EMAIL channel (SMTP)', () => {
     });
 
     it.each([
+      ['MAIL', 421, true],
       ['RCPT', 451, true],
       ['RCPT', 450, true],
       ['DATA', 452, true],

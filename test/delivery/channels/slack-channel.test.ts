@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Value } from 'typebox/value';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { createSlackChannel } from '../../../src/delivery/channels/slack-channel
 import type { SlackDestination } from '../../../src/delivery/channels/slack-destination.js';
 import { channelTarget, outboundMessage, sendContext, userProfile } from '../support/channel-fixtures.js';
 import { closedPort } from '../support/closed-port.js';
+import { openHandleBaseline } from '../support/open-handles.js';
 import { startSilentTcpServer, type SilentTcpServer } from '../support/silent-tcp-server.js';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
 
@@ -25,7 +27,10 @@ describe('SLACK channel', () => {
   let apiDispatcher: CountingAgent;
   const opened: Array<{ close(): Promise<void> }> = [];
 
+  let handles: ReturnType<typeof openHandleBaseline>;
+
   beforeEach(async () => {
+    handles = openHandleBaseline();
     slack = await startSlackApiServer({ tokens: ['xoxb-system-token', 'xoxb-user-token'] });
     userDispatcher = new CountingAgent();
     apiDispatcher = new CountingAgent();
@@ -33,6 +38,7 @@ describe('SLACK channel', () => {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((resource) => resource.close()));
     await Promise.all([slack.close(), userDispatcher.close(), apiDispatcher.close()]);
+    await handles.expectNoneLeft();
   });
 
   function settings(overrides: Partial<DeliveryConfig['slack']> = {}): DeliveryConfig['slack'] {
@@ -323,6 +329,7 @@ describe('SLACK channel', () => {
       const api = destination(sb, { channel: 'C0ALERTS', bot_token: 'xoxb-user-token' });
       const hook = destination(sb, { webhook_url: slack.webhookUrl });
       expect(JSON.stringify([api, hook])).not.toMatch(/xoxb-user-token|XXXX/);
+      expect(inspect([api, hook], { depth: 5 })).not.toMatch(/xoxb-user-token|XXXX/);
       expect(sb.breakerKey(api)).toBe(`slack:${slack.url}`);
     });
 

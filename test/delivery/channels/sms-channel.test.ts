@@ -7,6 +7,7 @@ import { createSmsChannel } from '../../../src/delivery/channels/sms-channel.js'
 import type { SmsDestination } from '../../../src/delivery/channels/sms-destination.js';
 import { channelTarget, outboundMessage, sendContext, userProfile } from '../support/channel-fixtures.js';
 import { closedPort } from '../support/closed-port.js';
+import { openHandleBaseline } from '../support/open-handles.js';
 import { startTwilioApiServer, type TwilioApiServer } from '../support/twilio-api-server.js';
 
 const to = '+14155550100';
@@ -16,13 +17,17 @@ describe('SMS channel (Twilio)', () => {
   let dispatcher: Agent;
   const opened: Array<{ close(): Promise<void> }> = [];
 
+  let handles: ReturnType<typeof openHandleBaseline>;
+
   beforeEach(async () => {
+    handles = openHandleBaseline();
     twilio = await startTwilioApiServer();
     dispatcher = new Agent();
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((resource) => resource.close()));
     await Promise.all([twilio.close(), dispatcher.close()]);
+    await handles.expectNoneLeft();
   });
 
   function settings(overrides: Partial<DeliveryConfig['sms']> = {}): DeliveryConfig['sms'] {
@@ -103,6 +108,12 @@ describe('SMS channel (Twilio)', () => {
     expect((twilio.received[2]?.body as { Body: string }).Body).toBe((twilio.received[1]?.body as { Body: string }).Body);
     expect(twilio.messages).toHaveLength(2);
     expect(second).toEqual({ kind: 'sent', statusCode: 201, providerMessageId: `${firstSid},${twilio.messages[1]?.sid}` });
+  });
+
+  it('sends every part when the recorded progress is not an SMS progress', async () => {
+    const outcome = await channel().send(outboundMessage({ attempt: 2, progress: { sent: [42] } }), destination, sendContext());
+    expect(outcome.kind).toBe('sent');
+    expect(twilio.received).toHaveLength(1);
   });
 
   it.each([
