@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../core/errors/api-error.js';
+import { isEmailAddress } from '../../delivery/channels/is-email-address.js';
+import { slackUserIdPattern } from '../../delivery/channels/slack-config-schema.js';
+import { e164Pattern } from '../../delivery/channels/sms-config-schema.js';
 import { findUserProfiles } from '../../store/user-profiles/find-user-profiles.js';
 import { upsertUserProfile } from '../../store/user-profiles/upsert-user-profile.js';
 import { requireAdminKey } from '../admin-auth.js';
@@ -11,8 +14,9 @@ import { userProfileView } from '../views/delivery-view.js';
 const security = [{ bearerAuth: [] }];
 const tags = ['users'];
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
+// The channels' own rules, so a profile the API accepts is one the channels can send to.
+const E164 = new RegExp(e164Pattern);
+const SLACK_USER_ID = new RegExp(slackUserIdPattern);
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -34,8 +38,9 @@ export async function userProfileRoutes(parent: FastifyInstance, deps: AppDeps):
     async (request, reply) => {
       const { body } = request;
       const problems: Array<{ path: string; message: string }> = [];
-      if (typeof body.email === 'string' && !EMAIL.test(body.email)) problems.push({ path: 'email', message: 'must be an email address' });
+      if (typeof body.email === 'string' && !isEmailAddress(body.email)) problems.push({ path: 'email', message: 'must be an email address' });
       if (typeof body.phone === 'string' && !E164.test(body.phone)) problems.push({ path: 'phone', message: 'must be an E.164 number, e.g. +14155550100' });
+      if (typeof body.slack_user_id === 'string' && !SLACK_USER_ID.test(body.slack_user_id)) problems.push({ path: 'slack_user_id', message: 'must be a Slack member id (U… or W…)' });
       if (typeof body.timezone === 'string' && !isTimeZone(body.timezone)) problems.push({ path: 'timezone', message: 'must be an IANA time zone, e.g. Europe/Berlin' });
       if (typeof body.webhook_url === 'string') {
         const allowed = deps.delivery.checkUrl(body.webhook_url);
