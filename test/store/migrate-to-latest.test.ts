@@ -7,7 +7,26 @@ import { insertWebhookEndpoint } from '../../src/store/webhook-endpoints/insert-
 import { createTestDatabase, dialects, type TestDatabase } from '../support/test-database.js';
 import { endpointRow } from './ingest-fixtures.js';
 
-const TABLES = ['events', 'jobs', 'learning_data', 'notify_outbox', 'routes', 'run_steps', 'runs', 'webhook_endpoint_secrets', 'webhook_endpoint_stats', 'webhook_endpoints', 'webhook_request_logs'];
+const TABLES = [
+  'delivery_attempts',
+  'delivery_logs',
+  'events',
+  'integration_default_configs',
+  'jobs',
+  'learning_data',
+  'notifications',
+  'notify_outbox',
+  'routes',
+  'run_steps',
+  'runs',
+  'test_deliveries',
+  'user_integration_configs',
+  'user_profiles',
+  'webhook_endpoint_secrets',
+  'webhook_endpoint_stats',
+  'webhook_endpoints',
+  'webhook_request_logs',
+];
 
 describe.each(dialects)('migrateToLatest (%s)', (dialect) => {
   let database: TestDatabase | undefined;
@@ -37,7 +56,7 @@ describe.each(dialects)('migrateToLatest (%s)', (dialect) => {
 
     const results = await migrateToLatest(store);
 
-    expect(results.map((result) => [result.migrationName, result.direction, result.status])).toEqual([['0001-foundation', 'Up', 'Success'], ['0002-jobs', 'Up', 'Success'], ['0003-routes', 'Up', 'Success'], ['0004-runs', 'Up', 'Success'], ['0005-learning-data', 'Up', 'Success'], ['0006-event-routing', 'Up', 'Success']]);
+    expect(results.map((result) => [result.migrationName, result.direction, result.status])).toEqual([['0001-foundation', 'Up', 'Success'], ['0002-jobs', 'Up', 'Success'], ['0003-routes', 'Up', 'Success'], ['0004-runs', 'Up', 'Success'], ['0005-learning-data', 'Up', 'Success'], ['0006-event-routing', 'Up', 'Success'], ['0007-delivery', 'Up', 'Success']]);
     expect(await tableNames(store, database)).toEqual(TABLES);
   });
 
@@ -77,7 +96,7 @@ describe('migrateToLatest (postgres, shared server)', () => {
 
     const results = await migrateToLatest(await open(fresh));
 
-    expect(results.map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing']);
+    expect(results.map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery']);
   });
 
   it('opens and migrates once when several instances start together', async () => {
@@ -88,6 +107,6 @@ describe('migrateToLatest (postgres, shared server)', () => {
 
     const results = await Promise.all(opened.map((store) => migrateToLatest(store)));
 
-    expect(results.flat().map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing']);
+    expect(results.flat().map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery']);
   });
 });

@@ -43,6 +43,7 @@ export type DeliveryCommitResult = 'committed' | 'lost_claim' | 'stale';
 export async function commitDeliveryOutcomes(db: Db, items: readonly DeliveryOutcome[]): Promise<DeliveryCommitResult[]> {
   const results: DeliveryCommitResult[] = [];
   const jobs: NewJob[] = [];
+  const disables: Array<NonNullable<DeliveryOutcome['disableOverride']> & { readonly nowMs: number }> = [];
   for (const item of items) {
     const settled =
       item.job.outcome === 'completed'
@@ -70,9 +71,13 @@ export async function commitDeliveryOutcomes(db: Db, items: readonly DeliveryOut
       await db.insertInto('delivery_logs').values(item.failover.delivery).execute();
       jobs.push(item.failover.job);
     }
-    if (item.disableOverride !== undefined) await disableUserOverride(db, { ...item.disableOverride, nowMs: item.nowMs });
+    if (item.disableOverride !== undefined) disables.push({ ...item.disableOverride, nowMs: item.nowMs });
     results.push('committed');
   }
+  // Override rows are locked in (user, type) order, so two batches switching off the same overrides wait instead of deadlocking.
+  disables.sort((a, b) => (a.userId === b.userId ? (a.integrationType < b.integrationType ? -1 : 1) : a.userId < b.userId ? -1 : 1));
+  for (const disable of disables) await disableUserOverride(db, disable);
+  // Each failover job carries its own run_at; nowMs only stamps created_at.
   if (jobs.length > 0) await enqueueJobs(db, { jobs, nowMs: items[0]?.nowMs ?? 0 });
   return results;
 }

@@ -28,8 +28,11 @@ const ROWS_PER_INSERT = 500;
  */
 export async function commitNotifications(db: Db, items: readonly NewNotification[], nowMs: number): Promise<NotificationCommitOutcome[]> {
   const inserted = new Set<string>();
-  for (let start = 0; start < items.length; start += ROWS_PER_INSERT) {
-    const rows = items.slice(start, start + ROWS_PER_INSERT).map((item) => item.notification);
+  // Keys are locked in the order rows are inserted: in key order, two batches sharing keys (two
+  // processes on one PostgreSQL) wait for each other instead of deadlocking.
+  const byKey = items.map((item) => item.notification).sort((a, b) => compareKeys(a.idempotency_key ?? null, b.idempotency_key ?? null));
+  for (let start = 0; start < byKey.length; start += ROWS_PER_INSERT) {
+    const rows = byKey.slice(start, start + ROWS_PER_INSERT);
     const returned = await db
       .insertInto('notifications')
       .values(rows)
@@ -62,4 +65,11 @@ export async function commitNotifications(db: Db, items: readonly NewNotificatio
     outcomes.push({ status: 'duplicate', notificationId: original.id, deliveryIds: originalDeliveries.map((d) => d.delivery_id) });
   }
   return outcomes;
+}
+
+function compareKeys(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }
