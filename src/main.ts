@@ -160,7 +160,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       clock,
       logger: logger.child({ component: 'delivery' }),
       metrics,
-      claim: sqliteWriter === undefined ? undefined : (request) => sqliteWriter.claim(request),
+      sqliteWriter,
     });
     opened.push(() => delivery.close(config.runs.drain_timeout_ms));
     const stepPolicy: RetryPolicy = {

@@ -10,12 +10,10 @@ import type { Database, Dialect } from '../store/database.js';
 import { commitDeliveryOutcomes, type DeliveryCommitResult, type DeliveryOutcome } from '../store/deliveries/commit-delivery-outcomes.js';
 import { commitWithItemFallback } from '../store/events/commit-with-item-fallback.js';
 import { GroupCommitter } from '../store/group-committer.js';
-import type { ClaimRequest } from '../store/jobs/claim-due-jobs-sqlite.js';
 import { syncSystemDefaults } from '../store/integration-defaults/sync-system-defaults.js';
 import { commitNotifications, type NewNotification, type NotificationCommitOutcome } from '../store/notifications/commit-notifications.js';
 import { TransactionBatcher } from '../store/transaction-batcher.js';
-import type { JobsTable } from '../store/database.js';
-import type { Selectable } from 'kysely';
+import type { SqliteIngestWriter } from '../store/sqlite-writer/sqlite-ingest-writer.js';
 import type { ChannelHealth } from './channels/channel.js';
 import type { ChannelRegistry } from './channels/channel-registry.js';
 import { createEmailChannel } from './channels/email-channel.js';
@@ -45,8 +43,8 @@ export interface StartDeliveryOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: DeliveryMetrics & { onCommit(operation: string, size: number, durationMs: number): void };
-  /** SQLite: claims on the writer thread. */
-  readonly claim?: ((request: ClaimRequest) => Promise<Selectable<JobsTable>[]>) | undefined;
+  /** SQLite: the writer thread, which takes the dispatcher's claims and commits (their fsync stays off the main thread). */
+  readonly sqliteWriter?: SqliteIngestWriter | undefined;
 }
 
 /** The running delivery system: the API's services, and what main starts and stops. */
@@ -108,14 +106,24 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     options.notifier.notifyEnqueued(db, [DELIVERIES_QUEUE]).catch((error: unknown) => logger.warn({ err: error }, 'could not signal delivery workers; they find the deliveries on their next poll'));
   };
 
+  const writer = options.sqliteWriter;
   const notificationCommitter = new GroupCommitter<NewNotification, NotificationCommitOutcome>({
-    commit: (items) => commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitNotifications(trx, batch, clock.nowMs()))),
+    // One wake-up per committed batch (a NOTIFY on PostgreSQL), not one per notification.
+    commit: async (items) => {
+      const results =
+        writer === undefined
+          ? await commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitNotifications(trx, batch, clock.nowMs())))
+          : await writer.commitNotifications(items, clock.nowMs());
+      if (results.some((result, index) => !(result instanceof Error) && result.status === 'created' && (items[index]?.deliveries.length ?? 0) > 0)) wake();
+      return results;
+    },
     maxBatchSize: 256,
     maxConcurrentCommits: 1,
     onCommit: (size, durationMs) => options.metrics.onCommit('notifications', size, durationMs),
   });
   const outcomeCommitter = new GroupCommitter<DeliveryOutcome, DeliveryCommitResult>({
-    commit: (items) => commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitDeliveryOutcomes(trx, batch))),
+    commit: (items) =>
+      writer === undefined ? commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitDeliveryOutcomes(trx, batch))) : writer.commitDeliveries(items),
     maxBatchSize: 256,
     maxConcurrentCommits: 1,
     onCommit: (size, durationMs) => options.metrics.onCommit('deliveries', size, durationMs),
@@ -128,16 +136,19 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     registry,
     breakers,
     expireAfterMs,
-    async notify(request) {
-      const result = await createNotification({ ...prepareDeps, clock, commit: (item) => notificationCommitter.submit(item) }, request);
-      if (result.status === 'created' && result.deliveries.length > 0) wake();
-      return result;
-    },
+    notify: (request) => createNotification({ ...prepareDeps, clock, commit: (item) => notificationCommitter.submit(item) }, request),
     checkUrl: (url) => checkUrlAllowed(url, config.allow_private_networks),
     wake,
   };
 
-  const relay = new NotifyOutboxRelay({ db, prepare: prepareDeps, clock, logger: logger.child({ component: 'notify-outbox' }), pollIntervalMs: config.poll_interval_ms, onEnqueued: wake });
+  const relay = new NotifyOutboxRelay({
+    db,
+    prepare: prepareDeps,
+    commit: (items) => Promise.all(items.map((item) => notificationCommitter.submit(item))),
+    clock,
+    logger: logger.child({ component: 'notify-outbox' }),
+    pollIntervalMs: config.poll_interval_ms,
+  });
   if (config.worker) {
     worker = new JobWorker({
       db,
@@ -149,7 +160,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
       leaseMs: config.lease_ms,
       pollIntervalMs: config.poll_interval_ms,
       settle: jobBatcher,
-      ...(options.claim === undefined ? {} : { claim: options.claim }),
+      ...(writer === undefined ? {} : { claim: (request) => writer.claim(request) }),
       onError: (error) => logger.error({ err: error }, 'delivery worker store error; the delivery is tried again when its lease expires'),
       queues: {
         [DELIVERIES_QUEUE]: createDeliveryQueue({

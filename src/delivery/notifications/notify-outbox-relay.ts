@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import { coerceError } from '../../core/coerce-error.js';
 import type { Database } from '../../store/database.js';
 import { listPendingOutbox } from '../../store/notify-outbox/list-pending-outbox.js';
-import { commitNotifications, type NewNotification } from '../../store/notifications/commit-notifications.js';
+import type { NewNotification, NotificationCommitOutcome } from '../../store/notifications/commit-notifications.js';
 import { parseIntegrationType, type IntegrationType } from '../integration-type.js';
 import type { NotificationRequest } from './notification-request.js';
 import { prepareNotification, type PrepareNotificationDeps } from './prepare-notification.js';
@@ -27,19 +27,18 @@ export function runNotificationKey(runId: string, stepName: string): string {
 export interface NotifyOutboxRelayOptions {
   readonly db: Kysely<Database>;
   readonly prepare: Omit<PrepareNotificationDeps, 'db'>;
+  /** Commits the batch's notifications (with their deliveries and jobs, marking the outbox rows dispatched): main's notification committer. */
+  readonly commit: (items: readonly NewNotification[]) => Promise<readonly NotificationCommitOutcome[]>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly pollIntervalMs: number;
   readonly batchSize?: number;
-  /** After a batch committed deliveries: wake the delivery workers. */
-  readonly onEnqueued: () => void;
 }
 
 /**
  * The transactional outbox's relay: turns the notify_outbox rows that runs commit into
- * notifications and deliveries. Rows are read and planned outside a transaction, then one
- * transaction per batch writes the notifications and marks the rows dispatched (its first statement
- * is a write, so on SQLite it waits for the write lock instead of failing to upgrade a read). Two
+ * notifications and deliveries. Rows are read and planned outside a transaction, then committed
+ * with the notifications, which mark them dispatched in the same transaction. Two
  * processes relaying the same row is harmless: the notification's idempotency key
  * (`run:<run id>:<step>`) lets only one of them create deliveries. Woken by this process's run
  * executor after a commit with notifications; polls as a fallback.
@@ -104,8 +103,7 @@ export class NotifyOutboxRelay {
         const prepared = await prepareNotification({ ...this.#options.prepare, db }, request, nowMs);
         items.push({ ...prepared.item, outboxId: row.id });
       }
-      const outcomes = await db.transaction().execute((trx) => commitNotifications(trx, items, nowMs));
-      if (outcomes.some((outcome, index) => outcome.status === 'created' && (items[index]?.deliveries.length ?? 0) > 0)) this.#options.onEnqueued();
+      await this.#options.commit(items);
       if (rows.length < limit || this.#stopped) return;
     }
   }

@@ -4,7 +4,9 @@ import type { Selectable } from 'kysely';
 import type { JobsTable } from '../database.js';
 import type { ClaimRequest } from '../jobs/claim-due-jobs-sqlite.js';
 import type { RunProgress, RunProgressOutcome } from '../runs/commit-run-progress.js';
-import type { WriterInit, WriterRequest, WriterResponse } from './writer-protocol.js';
+import type { DeliveryCommitResult, DeliveryOutcome } from '../deliveries/commit-delivery-outcomes.js';
+import type { NewNotification, NotificationCommitOutcome } from '../notifications/commit-notifications.js';
+import type { WriterInit, WriterRequest, WriterResponse, WriterResult } from './writer-protocol.js';
 
 /**
  * The SQLite writer: ingest batches, run progress and job claims, on a dedicated thread with its own
@@ -15,7 +17,7 @@ import type { WriterInit, WriterRequest, WriterResponse } from './writer-protoco
  */
 export class SqliteIngestWriter {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve(results: Array<IngestResult | RunProgressOutcome | Selectable<JobsTable> | Error>): void; reject(error: Error): void }>();
+  readonly #pending = new Map<number, { resolve(results: Array<WriterResult | Error>): void; reject(error: Error): void }>();
   #nextId = 1;
   #closed: Promise<void> | undefined;
   #failure: Error | undefined;
@@ -53,7 +55,17 @@ export class SqliteIngestWriter {
     return this.#send({ id: this.#nextId++, kind: 'claim', request }) as Promise<Selectable<JobsTable>[]>;
   }
 
-  #send(request: WriterRequest): Promise<Array<IngestResult | RunProgressOutcome | Selectable<JobsTable> | Error>> {
+  /** Commits notifications with their deliveries and jobs (see store/notifications/commit-notifications) in one transaction on the thread. */
+  commitNotifications(items: readonly NewNotification[], nowMs: number): Promise<Array<NotificationCommitOutcome | Error>> {
+    return this.#send({ id: this.#nextId++, kind: 'notifications', items, nowMs }) as Promise<Array<NotificationCommitOutcome | Error>>;
+  }
+
+  /** Commits delivery outcomes (see store/deliveries/commit-delivery-outcomes) in one transaction on the thread. */
+  commitDeliveries(items: readonly DeliveryOutcome[]): Promise<Array<DeliveryCommitResult | Error>> {
+    return this.#send({ id: this.#nextId++, kind: 'deliveries', items }) as Promise<Array<DeliveryCommitResult | Error>>;
+  }
+
+  #send(request: WriterRequest): Promise<Array<WriterResult | Error>> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { resolve, reject });
