@@ -7,11 +7,12 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobNotifier } from '../queue/job-notifier.js';
 import { JobWorker } from '../queue/job-worker.js';
 import type { Database, Dialect } from '../store/database.js';
-import { commitDeliveryOutcomes, type DeliveryCommitResult, type DeliveryOutcome } from '../store/deliveries/commit-delivery-outcomes.js';
-import { commitWithItemFallback } from '../store/events/commit-with-item-fallback.js';
+import type { DeliveryCommitResult, DeliveryOutcome } from '../store/deliveries/commit-delivery-outcomes.js';
+import { commitDeliveryOutcomesPostgres } from '../store/deliveries/commit-delivery-outcomes-postgres.js';
 import { GroupCommitter } from '../store/group-committer.js';
 import { syncSystemDefaults } from '../store/integration-defaults/sync-system-defaults.js';
-import { commitNotifications, type NewNotification, type NotificationCommitOutcome } from '../store/notifications/commit-notifications.js';
+import type { NewNotification, NotificationCommitOutcome } from '../store/notifications/commit-notifications.js';
+import { commitNotificationsPostgres } from '../store/notifications/commit-notifications-postgres.js';
 import { TransactionBatcher } from '../store/transaction-batcher.js';
 import type { SqliteIngestWriter } from '../store/sqlite-writer/sqlite-ingest-writer.js';
 import type { ChannelHealth } from './channels/channel.js';
@@ -112,7 +113,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     commit: async (items) => {
       const results =
         writer === undefined
-          ? await commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitNotifications(trx, batch, clock.nowMs())))
+          ? await commitNotificationsPostgres(db, items, clock.nowMs())
           : await writer.commitNotifications(items, clock.nowMs());
       if (results.some((result, index) => !(result instanceof Error) && result.status === 'created' && (items[index]?.deliveries.length ?? 0) > 0)) wake();
       return results;
@@ -123,7 +124,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   });
   const outcomeCommitter = new GroupCommitter<DeliveryOutcome, DeliveryCommitResult>({
     commit: (items) =>
-      writer === undefined ? commitWithItemFallback(items, (batch) => db.transaction().execute((trx) => commitDeliveryOutcomes(trx, batch))) : writer.commitDeliveries(items),
+      writer === undefined ? commitDeliveryOutcomesPostgres(db, items) : writer.commitDeliveries(items),
     maxBatchSize: 256,
     maxConcurrentCommits: 1,
     onCommit: (size, durationMs) => options.metrics.onCommit('deliveries', size, durationMs),

@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryJob } from '../../src/delivery/notifications/prepare-notification.js';
 import type { DeliveryAttemptsTable, DeliveryLogsTable } from '../../src/store/database.js';
-import { commitDeliveryOutcomes, type DeliveryChange, type DeliveryOutcome } from '../../src/store/deliveries/commit-delivery-outcomes.js';
+import { commitDeliveryOutcomes, type DeliveryChange, type DeliveryCommitResult, type DeliveryOutcome } from '../../src/store/deliveries/commit-delivery-outcomes.js';
+import { commitDeliveryOutcomesPostgres } from '../../src/store/deliveries/commit-delivery-outcomes-postgres.js';
 import { findDelivery } from '../../src/store/deliveries/find-delivery.js';
 import { claimDueJobs } from '../../src/store/jobs/claim-due-jobs.js';
 import type { JobClaim } from '../../src/store/jobs/job-claim.js';
@@ -67,7 +68,10 @@ function attemptRow(deliveryId: string, attempt: number, overrides: Partial<Deli
   };
 }
 
-describe.each(dialects)('delivery outcomes commit (%s)', (dialect) => {
+/** Each dialect with each implementation main uses or may use: the Kysely one (SQLite's writer thread) and PostgreSQL's single statement. */
+const implementations = dialects.flatMap((dialect) => (dialect === 'postgres' ? [[dialect, 'kysely'], [dialect, 'single statement']] : [[dialect, 'kysely']]) as Array<[typeof dialect, string]>);
+
+describe.each(implementations)('delivery outcomes commit (%s, %s)', (dialect, implementation) => {
   let store: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
@@ -77,7 +81,12 @@ describe.each(dialects)('delivery outcomes commit (%s)', (dialect) => {
     await close();
   });
 
-  const commit = (items: readonly DeliveryOutcome[]) => store.db.transaction().execute((trx) => commitDeliveryOutcomes(trx, items));
+  const commit = async (items: readonly DeliveryOutcome[]) => {
+    if (implementation === 'kysely') return store.db.transaction().execute((trx) => commitDeliveryOutcomes(trx, items));
+    const results = await commitDeliveryOutcomesPostgres(store.db, items);
+    for (const result of results) if (result instanceof Error) throw result;
+    return results as DeliveryCommitResult[];
+  };
   const jobRow = (id: string) => store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const delivery = async (id: string): Promise<Selectable<DeliveryLogsTable>> => (await findDelivery(store.db, id))?.delivery ?? expect.fail(`no delivery ${id}`);
   const attemptsOf = async (id: string) => (await findDelivery(store.db, id))?.attempts ?? [];

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DELIVERY_JOB_MAX_CLAIMS } from '../../src/delivery/dispatch/delivery-queue.js';
-import { commitNotifications, type NewNotification } from '../../src/store/notifications/commit-notifications.js';
+import { commitNotifications, type NewNotification, type NotificationCommitOutcome } from '../../src/store/notifications/commit-notifications.js';
+import { commitNotificationsPostgres } from '../../src/store/notifications/commit-notifications-postgres.js';
 import { findNotification } from '../../src/store/notifications/find-notification.js';
 import { listPendingOutbox } from '../../src/store/notify-outbox/list-pending-outbox.js';
 import type { Store } from '../../src/store/store.js';
@@ -10,7 +11,10 @@ import { BASE_MS } from './ingest-fixtures.js';
 
 const NOW = BASE_MS + 60_000;
 
-describe.each(dialects)('notifications store (%s)', (dialect) => {
+/** Each dialect with each implementation main uses or may use: the Kysely one (SQLite's writer thread) and PostgreSQL's single statement. */
+const implementations = dialects.flatMap((dialect) => (dialect === 'postgres' ? [[dialect, 'kysely'], [dialect, 'single statement']] : [[dialect, 'kysely']]) as Array<[typeof dialect, string]>);
+
+describe.each(implementations)('notifications store (%s, %s)', (dialect, implementation) => {
   let store: Store;
   let close: () => Promise<void>;
   beforeEach(async () => {
@@ -20,7 +24,12 @@ describe.each(dialects)('notifications store (%s)', (dialect) => {
     await close();
   });
 
-  const commit = (items: readonly NewNotification[], nowMs = NOW) => store.db.transaction().execute((trx) => commitNotifications(trx, items, nowMs));
+  const commit = async (items: readonly NewNotification[], nowMs = NOW) => {
+    if (implementation === 'kysely') return store.db.transaction().execute((trx) => commitNotifications(trx, items, nowMs));
+    const results = await commitNotificationsPostgres(store.db, items, nowMs);
+    for (const result of results) if (result instanceof Error) throw result;
+    return results as NotificationCommitOutcome[];
+  };
   const counts = async () => ({
     notifications: await countRows(store.db, 'notifications'),
     deliveries: await countRows(store.db, 'delivery_logs'),

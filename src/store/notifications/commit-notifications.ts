@@ -30,7 +30,7 @@ export async function commitNotifications(db: Db, items: readonly NewNotificatio
   const inserted = new Set<string>();
   // Keys are locked in the order rows are inserted: in key order, two batches sharing keys (two
   // processes on one PostgreSQL) wait for each other instead of deadlocking.
-  const byKey = items.map((item) => item.notification).sort((a, b) => compareKeys(a.idempotency_key ?? null, b.idempotency_key ?? null));
+  const byKey = items.map((item) => item.notification).sort((a, b) => compareIdempotencyKeys(a.idempotency_key ?? null, b.idempotency_key ?? null));
   for (let start = 0; start < byKey.length; start += ROWS_PER_INSERT) {
     const rows = byKey.slice(start, start + ROWS_PER_INSERT);
     const returned = await db
@@ -67,7 +67,8 @@ export async function commitNotifications(db: Db, items: readonly NewNotificatio
   return outcomes;
 }
 
-function compareKeys(a: string | null, b: string | null): number {
+/** Orders rows by idempotency key (rows without one first): the lock order every batch takes. */
+export function compareIdempotencyKeys(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return -1;
   if (b === null) return 1;
