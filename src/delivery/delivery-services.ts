@@ -14,6 +14,8 @@ export interface DeliveryServices {
   notify(request: NotificationRequest): Promise<NotificationResult>;
   /** Checks a user-given URL before it is stored. */
   checkUrl(url: string): { readonly ok: true } | { readonly ok: false; readonly message: string };
+  /** This process changed a user's overrides or profile: plan their next notification from the store. */
+  recipientChanged(userId: string): void;
   /** Wakes the delivery workers after deliveries were (re)enqueued outside the dispatcher. */
   wake(): void;
 }

@@ -34,6 +34,8 @@ import { checkUrlAllowed } from './outbound/check-url-allowed.js';
 import { createOutboundDispatcher } from './outbound/create-outbound-dispatcher.js';
 import { computeSystemDefaults } from './preferences/compute-system-defaults.js';
 import { IntegrationDefaults } from './preferences/integration-defaults.js';
+import { loadRecipients } from './preferences/load-recipients.js';
+import { RecipientCache } from './preferences/recipient-cache.js';
 
 export interface StartDeliveryOptions {
   readonly config: DeliveryConfig;
@@ -131,13 +133,15 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   });
   const jobBatcher = new TransactionBatcher(db, { maxBatchSize: 256, maxConcurrentCommits: 1 });
 
-  const prepareDeps = { db, secretBox: options.secretBox, defaults, registry, expireAfterMs };
+  const recipients = new RecipientCache({ load: (userIds) => loadRecipients(db, options.secretBox, userIds), clock, ttlMs: config.recipient_cache_ms });
+  const prepareDeps = { recipients: (userIds: readonly string[]) => recipients.get(userIds), defaults, registry, expireAfterMs };
   const services: DeliveryServices = {
     defaults,
     registry,
     breakers,
     expireAfterMs,
-    notify: (request) => createNotification({ ...prepareDeps, clock, commit: (item) => notificationCommitter.submit(item) }, request),
+    notify: (request) => createNotification({ ...prepareDeps, db, clock, commit: (item) => notificationCommitter.submit(item) }, request),
+    recipientChanged: (userId) => recipients.invalidate(userId),
     checkUrl: (url) => checkUrlAllowed(url, config.allow_private_networks),
     wake,
   };
@@ -177,6 +181,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
           metrics: options.metrics,
           maxRetryDelayMs: config.max_retry_delay_seconds * 1000,
           onEnqueued: wake,
+          onOverrideDisabled: (userId) => recipients.invalidate(userId),
         }),
       },
     });

@@ -38,6 +38,8 @@ export interface DeliveryDispatcherDeps {
   readonly maxRetryDelayMs: number;
   /** Called after a commit that created a failover delivery, so this process's worker claims it at once. */
   readonly onEnqueued?: () => void;
+  /** Called after a commit that switched a user's channel off (a 410 Gone). */
+  readonly onOverrideDisabled?: (userId: string) => void;
 }
 
 /** What a job needs: the delivery with its notification, and the recipient's overrides and profile. */
@@ -269,6 +271,7 @@ async function commitOutcome(deps: DeliveryDispatcherDeps, outcome: DeliveryOutc
     const status = outcome.change.status;
     if (status === 'SUCCESS' || status === 'FAILED' || status === 'EXPIRED') deps.metrics.recordFinal(channel, status);
     if (outcome.failover !== undefined) deps.onEnqueued?.();
+    if (outcome.disableOverride !== undefined) deps.onOverrideDisabled?.(outcome.disableOverride.userId);
   } else {
     deps.logger.info({ delivery_id: outcome.deliveryId, result }, result === 'lost_claim' ? 'delivery job claim lost; its new holder records the attempt' : 'delivery changed meanwhile; outcome not recorded');
   }

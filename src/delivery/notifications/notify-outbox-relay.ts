@@ -26,7 +26,7 @@ export function runNotificationKey(runId: string, stepName: string): string {
 
 export interface NotifyOutboxRelayOptions {
   readonly db: Kysely<Database>;
-  readonly prepare: Omit<PrepareNotificationDeps, 'db'>;
+  readonly prepare: PrepareNotificationDeps;
   /** Commits the batch's notifications (with their deliveries and jobs, marking the outbox rows dispatched): main's notification committer. */
   readonly commit: (items: readonly NewNotification[]) => Promise<readonly NotificationCommitOutcome[]>;
   readonly clock: Clock;
@@ -100,7 +100,7 @@ export class NotifyOutboxRelay {
           items.push({ notification: emptyNotification(row.id, runNotificationKey(row.run_id, row.step_name), row.run_id, nowMs), deliveries: [], jobs: [], outboxId: row.id });
           continue;
         }
-        const prepared = await prepareNotification({ ...this.#options.prepare, db }, request, nowMs);
+        const prepared = await prepareNotification(this.#options.prepare, request, nowMs);
         items.push({ ...prepared.item, outboxId: row.id });
       }
       await this.#options.commit(items);

@@ -1,18 +1,16 @@
-import type { SecretBox } from '../../crypto/secret-box.js';
 import { newId } from '../../core/new-id.js';
-import type { Db } from '../../store/database.js';
 import type { NewNotification } from '../../store/notifications/commit-notifications.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import { DELIVERIES_QUEUE, DELIVERY_JOB_MAX_CLAIMS, type DeliveryJobPayload } from '../dispatch/delivery-queue.js';
 import type { IntegrationType } from '../integration-type.js';
 import type { IntegrationDefaults } from '../preferences/integration-defaults.js';
-import { loadRecipients } from '../preferences/load-recipients.js';
+import type { Recipient } from '../recipient.js';
 import type { NotificationRequest } from './notification-request.js';
 import { planNotification, type SkippedChannel } from './plan-notification.js';
 
 export interface PrepareNotificationDeps {
-  readonly db: Db;
-  readonly secretBox: SecretBox;
+  /** The users' overrides and profiles (main passes a RecipientCache's `get`). */
+  readonly recipients: (userIds: readonly string[]) => Promise<Map<string, Recipient>>;
   readonly defaults: IntegrationDefaults;
   readonly registry: ChannelRegistry;
   /** A delivery not sent this long after creation expires. */
@@ -30,14 +28,13 @@ export interface PreparedNotification {
 }
 
 /**
- * Resolves each recipient's effective configs (reading their overrides and profiles in `deps.db`,
- * which may be the caller's transaction) and builds the notification's rows: one delivery per user
+ * Resolves each recipient's effective configs and builds the notification's rows: one delivery per user
  * and usable channel (`all`) or one per user on their highest-priority channel (`first_success`),
  * each with its job. Writes nothing.
  */
 export async function prepareNotification(deps: PrepareNotificationDeps, request: NotificationRequest, nowMs: number): Promise<PreparedNotification> {
   const userIds = [...new Set(request.userIds)];
-  const recipients = await loadRecipients(deps.db, deps.secretBox, userIds);
+  const recipients = await deps.recipients(userIds);
   const plans = planNotification({
     recipients: userIds.map((userId) => recipients.get(userId) ?? { userId, overrides: [], profile: undefined }),
     channels: request.channels,

@@ -93,6 +93,7 @@ export async function integrationRoutes(parent: FastifyInstance, deps: AppDeps):
 
   const answer = async (userId: string, type: IntegrationType, outcome: SaveOverrideOutcome) => {
     if (!outcome.ok) throw configInvalid(outcome.problems);
+    delivery.recipientChanged(userId);
     const { effective } = await userState(userId);
     return {
       created: outcome.created,
@@ -142,6 +143,7 @@ export async function integrationRoutes(parent: FastifyInstance, deps: AppDeps):
       const { user_id: userId } = request.params;
       const type = integrationTypeOrThrow(request.params.integration_type);
       const deleted = await deleteUserOverrides(deps.store.db, { userId, integrationType: type });
+      delivery.recipientChanged(userId);
       if (deleted === 0) throw new ApiError('integration_override_not_found', `User "${userId}" has no ${type} override.`);
       return { message: 'Integration configuration deleted', user_id: userId, integration_type: type };
     },
@@ -153,6 +155,7 @@ export async function integrationRoutes(parent: FastifyInstance, deps: AppDeps):
     async (request) => {
       const { user_id: userId } = request.params;
       const deleted = await deleteUserOverrides(deps.store.db, { userId });
+      delivery.recipientChanged(userId);
       return { message: `User ${userId} reset to integration defaults`, user_id: userId, deleted_configs: deleted };
     },
   );

@@ -48,6 +48,7 @@ export async function userProfileRoutes(parent: FastifyInstance, deps: AppDeps):
       }
       if (problems.length > 0) throw new ApiError('profile_invalid', `Invalid profile: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
       const { profile, created } = await upsertUserProfile(deps.store.db, { userId: request.params.user_id, fields: body, nowMs: deps.clock.nowMs() });
+      deps.delivery.recipientChanged(request.params.user_id);
       return reply.status(created ? 201 : 200).send(userProfileView(profile));
     },
   );
