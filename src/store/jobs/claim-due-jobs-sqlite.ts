@@ -33,11 +33,20 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
        select dedupe_key from jobs where queue = 'runs' and status = 'dead' and last_error_code = 'lease_expired' and finished_at = @now
      )`,
   );
+  // One queue at a time, each condition on its own, so both read jobs_queue_status_run_at in order
+  // and stop at the limit instead of sorting every due job (see migration 0008).
   const claim = sqlite.prepare(
     `update jobs set status = 'running', attempts = attempts + 1, locked_by = @worker, locked_until = @until, updated_at = @now
      where id in (
-       select id from jobs
-       where ((status = 'pending' and run_at <= @now) or (status = 'running' and locked_until < @now)) and ${inQueues}
+       select id from (
+         select id, run_at from (
+           select id, run_at from jobs where queue = @queue and status = 'pending' and run_at <= @now order by run_at, id limit @limit
+         )
+         union all
+         select id, run_at from (
+           select id, run_at from jobs where queue = @queue and status = 'running' and locked_until < @now order by run_at, id limit @limit
+         )
+       )
        order by run_at, id limit @limit
      )
      returning *`,
@@ -46,7 +55,13 @@ function prepare(sqlite: BetterSqlite3.Database): Statements {
     claim: sqlite.transaction((request: ClaimRequest): Selectable<JobsTable>[] => {
       const params = { queues: JSON.stringify(request.queues), now: request.nowMs };
       if (request.sweepExpired !== false && bury.run({ ...params, lease_expired: LEASE_EXPIRED_JOB_ERROR }).changes > 0) failRuns.run({ now: request.nowMs, error: LEASE_EXPIRED_RUN_ERROR });
-      const rows = claim.all({ ...params, worker: request.workerId, until: request.nowMs + request.leaseMs, limit: request.limit }) as Selectable<JobsTable>[];
+      // Queues in the order given: a worker of several queues fills its slots from the first one first.
+      const rows: Selectable<JobsTable>[] = [];
+      for (const queue of request.queues) {
+        const limit = request.limit - rows.length;
+        if (limit <= 0) break;
+        rows.push(...(claim.all({ queue, now: request.nowMs, worker: request.workerId, until: request.nowMs + request.leaseMs, limit }) as Selectable<JobsTable>[]));
+      }
       return rows.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }),
   };

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Expression, type Selectable } from 'kysely';
 import type { Db, Dialect, JobsTable } from '../database.js';
 import { failRunsOfBuriedJobs, LEASE_EXPIRED_JOB_ERROR } from './fail-runs-of-buried-jobs.js';
 
@@ -40,6 +40,18 @@ export async function claimDueJobs(
     if (buried.numUpdatedRows > 0n) await failRunsOfBuriedJobs(db, nowMs);
   }
 
+  // With queues named, each queue's pending and expired-lease jobs are read apart, in index order
+  // (jobs_queue_status_run_at), stopping at the limit: a claim costs what it takes, not the backlog.
+  if (queues !== undefined) {
+    const claimed: Selectable<JobsTable>[] = [];
+    for (const queue of queues) {
+      const remaining = limit - claimed.length;
+      if (remaining <= 0) break;
+      claimed.push(...(await claimFromQueue(db, { dialect, workerId, queue, limit: remaining, leaseMs, nowMs })));
+    }
+    return sortByDue(claimed);
+  }
+
   const candidates = db
     .selectFrom('jobs')
     .select('id')
@@ -49,13 +61,42 @@ export async function claimDueJobs(
         eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowMs)]),
       ]),
     )
-    .$if(queues !== undefined, (qb) => qb.where('queue', 'in', queues ?? []))
     .orderBy('run_at')
     .orderBy('id')
     .limit(limit)
     .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+  return sortByDue(await takeClaims(db, { dialect, workerId, leaseMs, nowMs, candidates }));
+}
 
-  const claimed = await db
+/** Claims up to `limit` due jobs of one queue: pending ones due by now and running ones whose lease expired, oldest due first. */
+async function claimFromQueue(
+  db: Db,
+  args: { readonly dialect: Dialect; readonly workerId: string; readonly queue: string; readonly limit: number; readonly leaseMs: number; readonly nowMs: number },
+): Promise<Selectable<JobsTable>[]> {
+  const { dialect, queue, limit, nowMs } = args;
+  const due = (status: 'pending' | 'running') =>
+    db
+      .selectFrom('jobs')
+      .select(['id', 'run_at'])
+      .where('queue', '=', queue)
+      .where('status', '=', status)
+      .where(status === 'pending' ? 'run_at' : 'locked_until', status === 'pending' ? '<=' : '<', nowMs)
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(limit)
+      .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+  // PostgreSQL locks the rows of both lists (a few more than taken, released at commit); the union picks the oldest.
+  const candidates = sql<{ id: string }>`select id from (select * from (${due('pending')}) as p union all select * from (${due('running')}) as e) as c order by run_at, id limit ${limit}`;
+  return takeClaims(db, { ...args, candidates });
+}
+
+/** Marks the candidate jobs running under `workerId`'s lease and returns them. */
+async function takeClaims(
+  db: Db,
+  args: { readonly dialect: Dialect; readonly workerId: string; readonly leaseMs: number; readonly nowMs: number; readonly candidates: Expression<unknown> },
+): Promise<Selectable<JobsTable>[]> {
+  const { dialect, workerId, leaseMs, nowMs, candidates } = args;
+  return db
     .updateTable('jobs')
     .set((eb) => ({
       status: 'running',
@@ -67,8 +108,11 @@ export async function claimDueJobs(
     // PostgreSQL: = any(array(...)) evaluates the locking subquery exactly once; a plain IN may be
     // re-run by the planner and lock more rows than it returns.
     .$if(dialect === 'postgres', (qb) => qb.where(sql<boolean>`id = any(array(${candidates}))`))
-    .$if(dialect === 'sqlite', (qb) => qb.where('id', 'in', candidates))
+    .$if(dialect === 'sqlite', (qb) => qb.where(sql<boolean>`id in (${candidates})`))
     .returningAll()
     .execute();
+}
+
+function sortByDue(claimed: Selectable<JobsTable>[]): Selectable<JobsTable>[] {
   return claimed.sort((a, b) => a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -6,6 +6,7 @@ import { migration0004Runs } from './0004-runs.js';
 import { migration0005LearningData } from './0005-learning-data.js';
 import { migration0006EventRouting } from './0006-event-routing.js';
 import { migration0007Delivery } from './0007-delivery.js';
+import { migration0008JobClaimIndex } from './0008-job-claim-index.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0005-learning-data': migration0005LearningData,
   '0006-event-routing': migration0006EventRouting,
   '0007-delivery': migration0007Delivery,
+  '0008-job-claim-index': migration0008JobClaimIndex,
 };
