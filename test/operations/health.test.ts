@@ -32,7 +32,14 @@ describe('health checks', () => {
     sb = await startTestSwitchboard({ clock: { nowMs: () => Date.parse('2026-02-02T02:02:02.000Z') } });
     const response = await sb.app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', timestamp: '2026-02-02T02:02:02.000Z' });
+    expect(response.json()).toEqual({ status: 'ok', timestamp: '2026-02-02T02:02:02.000Z', integrations_available: [] });
+  });
+
+  it('lists the delivery channels on by default, and their health in /health/detailed', async () => {
+    sb = await startTestSwitchboard({ config: { 'delivery.test.enabled': true } });
+    expect((await sb.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ integrations_available: ['TEST'] });
+    const detailed = (await sb.app.inject({ method: 'GET', url: '/health/detailed' })).json() as { checks: Record<string, { status: string }> };
+    expect(detailed.checks['integration_test']).toMatchObject({ status: 'healthy' });
   });
 
   it.each(['sqlite', 'postgres'] as const)('GET /health/detailed reports the %s store as healthy', async (dialect) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { integrationTypes } from '../../delivery/integration-type.js';
 import type { AppDeps } from '../app-deps.js';
 
 type CheckStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -16,6 +17,8 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness: cheap, touches nothing' } }, async () => ({
     status: 'ok',
     timestamp: new Date(deps.clock.nowMs()).toISOString(),
+    // Seed 001: which delivery channels are on by default (from memory, no I/O).
+    integrations_available: integrationTypes.filter((type) => deps.delivery.defaults.all()[type].enabled),
   }));
 
   app.get('/health/detailed', { schema: { tags: ['operations'], summary: 'Each dependency with status and response time' } }, async (_request, reply) => {
@@ -27,6 +30,20 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
         await redis.ping();
       });
       checks['redis'] = result.status === 'healthy' ? result : { ...result, status: 'degraded' };
+    }
+    // Delivery channels that are on by default: their start-up health, and whether a destination's breaker is open.
+    const defaults = deps.delivery.defaults.all();
+    const open = deps.delivery.breakers.openDestinations();
+    for (const type of integrationTypes) {
+      const channel = defaults[type];
+      if (!channel.enabled) continue;
+      const tripped = open.filter((breaker) => breaker.key.startsWith(`${type.toLowerCase()}`));
+      const healthy = channel.health?.healthy !== false && tripped.length === 0;
+      checks[`integration_${type.toLowerCase()}`] = {
+        status: healthy ? 'healthy' : 'degraded',
+        response_time_ms: 0,
+        ...(healthy ? {} : { message: tripped.length > 0 ? `circuit open: ${tripped.map((b) => b.key).join(', ')}` : (channel.health?.message ?? 'unhealthy at start') }),
+      };
     }
     const statuses = Object.values(checks).map((c) => c.status);
     const overall: CheckStatus = checks['database']?.status === 'unhealthy' ? 'unhealthy' : statuses.every((s) => s === 'healthy') ? 'healthy' : 'degraded';
