@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { newId } from '../../core/new-id.js';
 import type { Database } from '../database.js';
 import { commitWithItemFallback } from '../events/commit-with-item-fallback.js';
-import { compareIdempotencyKeys, type NewNotification, type NotificationCommitOutcome } from './commit-notifications.js';
+import { compareIdempotencyKeys, notificationOutcomes, type NewNotification, type NotificationCommitOutcome } from './commit-notifications.js';
 
 /**
  * commitNotifications for a batch on PostgreSQL as ONE statement: data-modifying CTEs over
@@ -60,20 +60,6 @@ async function writeBatch(db: Kysely<Database>, items: readonly NewNotification[
     dispatched as (update notify_outbox set status = 'dispatched' where id = any(${outboxIds}::text[]))
     select id from ins`.execute(db);
 
-  const inserted = new Set(rows.map((row) => row.id));
-  const outcomes: NotificationCommitOutcome[] = [];
-  for (const item of items) {
-    const id = item.notification.id;
-    if (inserted.has(id)) {
-      outcomes.push({ status: 'created', notificationId: id, deliveryIds: item.deliveries.map((delivery) => delivery.delivery_id) });
-      continue;
-    }
-    const key = item.notification.idempotency_key;
-    if (key === null || key === undefined) throw new Error(`notification ${id} was not inserted and has no idempotency key`);
-    // The original committed earlier, or in this same statement (then its rows are visible only now, after it).
-    const original = await db.selectFrom('notifications').select('id').where('idempotency_key', '=', key).executeTakeFirstOrThrow();
-    const originalDeliveries = await db.selectFrom('delivery_logs').select('delivery_id').where('notification_id', '=', original.id).orderBy('delivery_id').execute();
-    outcomes.push({ status: 'duplicate', notificationId: original.id, deliveryIds: originalDeliveries.map((row) => row.delivery_id) });
-  }
-  return outcomes;
+  // A duplicate's original committed earlier, or in this same statement (its rows are visible now, after it).
+  return notificationOutcomes(db, items, new Set(rows.map((row) => row.id)));
 }

@@ -51,6 +51,15 @@ export async function commitNotifications(db: Db, items: readonly NewNotificatio
   const outboxIds = items.map((item) => item.outboxId).filter((id): id is string => id !== undefined);
   if (outboxIds.length > 0) await db.updateTable('notify_outbox').set({ status: 'dispatched' }).where('id', 'in', outboxIds).execute();
 
+  return notificationOutcomes(db, items, inserted);
+}
+
+/**
+ * Each item's outcome once the batch is written: `created` when its notification was inserted,
+ * else `duplicate` of the notification that holds its key (committed earlier, or earlier in the
+ * same batch), with that notification's delivery ids.
+ */
+export async function notificationOutcomes(db: Db, items: readonly NewNotification[], inserted: ReadonlySet<string>): Promise<NotificationCommitOutcome[]> {
   const outcomes: NotificationCommitOutcome[] = [];
   for (const item of items) {
     const id = item.notification.id;
