@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DeliveryConfig } from '../config/delivery-config-schema.js';
 import type { Clock } from '../core/clock.js';
 import { coerceError } from '../core/coerce-error.js';
+import { memoizedSecretBox } from '../crypto/memoized-secret-box.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { JobNotifier } from '../queue/job-notifier.js';
 import { JobWorker } from '../queue/job-worker.js';
@@ -71,6 +72,7 @@ const HEALTH_TIMEOUT_MS = 5_000;
  */
 export async function startDelivery(options: StartDeliveryOptions): Promise<RunningDelivery> {
   const { config, db, clock, logger } = options;
+  const secretBox = memoizedSecretBox(options.secretBox);
   const userUrls = createOutboundDispatcher({ allowPrivateNetworks: config.allow_private_networks, connectionsPerOrigin: config.webhook.connections_per_origin });
   const registry: ChannelRegistry = {
     SLACK: createSlackChannel({ settings: config.slack, userUrlDispatcher: userUrls }),
@@ -133,7 +135,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   });
   const jobBatcher = new TransactionBatcher(db, { maxBatchSize: 256, maxConcurrentCommits: 1 });
 
-  const recipients = new RecipientCache({ load: (userIds) => loadRecipients(db, options.secretBox, userIds), clock, ttlMs: config.recipient_cache_ms });
+  const recipients = new RecipientCache({ load: (userIds) => loadRecipients(db, secretBox, userIds), clock, ttlMs: config.recipient_cache_ms });
   const prepareDeps = { recipients: (userIds: readonly string[]) => recipients.get(userIds), defaults, registry, expireAfterMs };
   const services: DeliveryServices = {
     defaults,
@@ -170,7 +172,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
       queues: {
         [DELIVERIES_QUEUE]: createDeliveryQueue({
           db,
-          secretBox: options.secretBox,
+          secretBox,
           defaults,
           registry,
           breakers,
