@@ -14,7 +14,9 @@
 //     with channels ["WEBHOOK"], and the bench waits until every committed delivery has left
 //     PENDING/RETRYING (read from the database).
 // deliveries/s (req/s for the baseline) = distinct webhook-ids received / (last arrival − first POST).
-// Usage: npm run bench:deliver [-- --duration 10 --connections 50 --concurrency 128 --users 100 --skip postgres]
+// Each store runs twice: one recipient per POST (the API's intake and the dispatcher together), and
+// --fanout recipients per POST (the dispatcher's own rate, the intake cost shared; 1 skips it).
+// Usage: npm run bench:deliver [-- --duration 10 --connections 50 --concurrency 128 --users 100 --fanout 10 --skip postgres]
 // BENCH_PROFILE=<dir> writes the servers' CPU profiles there.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '128' },
     'origin-connections': { type: 'string', default: '32' },
     users: { type: 'string', default: '100' },
+    fanout: { type: 'string', default: '10' },
     'drain-timeout': { type: 'string', default: '300' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test' },
     skip: { type: 'string', default: '' },
@@ -49,6 +52,7 @@ const connections = Number(values.connections);
 const concurrency = Number(values.concurrency);
 const originConnections = Number(values['origin-connections']);
 const userCount = Number(values.users);
+const fanout = Number(values.fanout);
 const drainTimeoutMs = Number(values['drain-timeout']) * 1000;
 const databaseUrl = values['database-url'];
 const skip = new Set(values.skip.split(',').filter(Boolean));
@@ -197,7 +201,7 @@ async function createUsers(server) {
 }
 
 /** Offers notifications for `duration` seconds; counts the delivery ids in the 202 answers. */
-function offer(server) {
+function offer(server, recipients) {
   let n = 0;
   let accepted = 0;
   let rejected = 0;
@@ -208,7 +212,8 @@ function offer(server) {
       setupRequest(request) {
         n += 1;
         request.headers = { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' };
-        request.body = JSON.stringify({ user_id: `bench-user-${n % userCount}`, subject, body: text, channels: ['WEBHOOK'], data: { sent_at: now() } });
+        const userIds = Array.from({ length: recipients }, (_, k) => `bench-user-${(n * recipients + k) % userCount}`);
+        request.body = JSON.stringify({ user_ids: userIds, subject, body: text, channels: ['WEBHOOK'], data: { sent_at: now() } });
         return request;
       },
       onResponse(status, body) {
@@ -244,13 +249,13 @@ async function waitForDeliveries(readStatus, accepted) {
 }
 
 /** One store: `open` gives a data dir, the server's extra env and a reader of the delivery status counts. */
-async function deliverThrough(name, port, sink, open) {
+async function deliverThrough(name, port, sink, open, recipients) {
   const { dataDir, env, readStatus } = await open();
   const server = await startServer(port, dataDir, env);
   await createUsers(server);
   await sink.ask({ cmd: 'reset' });
   const started = now();
-  const offered = await offer(server);
+  const offered = await offer(server, recipients);
   await sink.ask({ cmd: 'mark' });
   const drained = await waitForDeliveries(readStatus, offered.accepted());
   const stats = await sink.ask({ cmd: 'stats' });
@@ -259,7 +264,7 @@ async function deliverThrough(name, port, sink, open) {
   if (drained.timedOut) console.error(`${name}: deliveries still open after ${drainTimeoutMs / 1000} s: ${JSON.stringify(drained.counts)}`);
   if (stats.unique !== (drained.counts.SUCCESS ?? 0)) console.error(`${name}: the receiver saw ${stats.unique} ids, the database has ${drained.counts.SUCCESS ?? 0} SUCCESS`);
   return {
-    name,
+    name: recipients === 1 ? name : `${name}, ${recipients} recipients per POST`,
     rate: stats.unique / ((stats.last - started) / 1000),
     post: { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts },
     e2e: { p50: stats.p50, p99: stats.p99 },
@@ -283,7 +288,8 @@ try {
   const sink = await startSink();
   rows.push(await bareLoop(sink));
 
-  if (!skip.has('sqlite')) {
+  const perPost = fanout > 1 ? [1, fanout] : [1];
+  for (const recipients of skip.has('sqlite') ? [] : perPost) {
     rows.push(
       await deliverThrough('Switchboard, SQLite', 19302, sink, async () => {
         const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-deliver-'));
@@ -301,11 +307,11 @@ try {
             }
           },
         };
-      }),
+      }, recipients),
     );
   }
 
-  if (!skip.has('postgres')) {
+  for (const recipients of skip.has('postgres') ? [] : perPost) {
     rows.push(
       await deliverThrough('Switchboard, PostgreSQL', 19303, sink, async () => {
         const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-deliver-'));
@@ -323,7 +329,7 @@ try {
           env: { DATABASE_URL: databaseUrl, SWITCHBOARD_PG_SCHEMA: schema },
           readStatus: async () => toCounts((await client.query(statusQuery.replace('delivery_logs', `${schema}.delivery_logs`))).rows),
         };
-      }),
+      }, recipients),
     );
   }
 } finally {
