@@ -30,7 +30,7 @@ export const DeliveryConfigSchema = Type.Object(
     allow_private_networks: Type.Boolean({ default: false }),
     /** A delivery not sent this long after it was created becomes EXPIRED instead of being tried again. */
     expire_after_seconds: Type.Integer({ default: 86_400, minimum: 1 }),
-    /** The longest wait between two attempts (the exponential backoff and Retry-After are capped by it). */
+    /** The longest backoff between two attempts. A provider's Retry-After may ask for longer and is honoured, up to the delivery's expiry. */
     max_retry_delay_seconds: Type.Integer({ default: 3_600, minimum: 0 }),
     /** One breaker per destination (a webhook origin, the Slack API, the SMTP server, the Twilio account). */
     breaker: Type.Object(

@@ -42,10 +42,12 @@ const envKeys: ReadonlyArray<readonly [string, string, EnvKind]> = [
   ['SMTP_SECURE', 'delivery.email.secure', 'boolean'],
   ['SMTP_USER', 'delivery.email.user', 'string'],
   ['SMTP_PASSWORD', 'delivery.email.password', 'string'],
+  ['SMTP_REQUIRE_TLS', 'delivery.email.require_tls', 'boolean'],
   ['EMAIL_FROM', 'delivery.email.from', 'string'],
   ['TWILIO_ACCOUNT_SID', 'delivery.sms.account_sid', 'string'],
   ['TWILIO_AUTH_TOKEN', 'delivery.sms.auth_token', 'string'],
   ['TWILIO_FROM_NUMBER', 'delivery.sms.from_number', 'string'],
+  ['TWILIO_MESSAGING_SERVICE_SID', 'delivery.sms.messaging_service_sid', 'string'],
   ['TWILIO_API_URL', 'delivery.sms.base_url', 'string'],
 ];
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { ConfigError } from '../config/config-error.js';
 import type { DeliveryConfig } from '../config/delivery-config-schema.js';
 import type { Clock } from '../core/clock.js';
 import { coerceError } from '../core/coerce-error.js';
@@ -34,6 +35,7 @@ import { NotifyOutboxRelay } from './notifications/notify-outbox-relay.js';
 import { checkUrlAllowed } from './outbound/check-url-allowed.js';
 import { createOutboundDispatcher } from './outbound/create-outbound-dispatcher.js';
 import { computeSystemDefaults } from './preferences/compute-system-defaults.js';
+import { configProblems } from './preferences/config-problems.js';
 import { IntegrationDefaults } from './preferences/integration-defaults.js';
 import { loadRecipients } from './preferences/load-recipients.js';
 import { RecipientCache } from './preferences/recipient-cache.js';
@@ -87,6 +89,12 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   };
 
   try {
+    // The file's defaults are checked like an operator's PUT: a bad key stops start-up, named.
+    const problems = integrationTypes.flatMap((type) => {
+      const fileConfig = config.defaults[type]?.config;
+      return fileConfig === undefined ? [] : configProblems(registry[type], fileConfig, { prefix: `delivery.defaults.${type}.config`, secrets: 'refused' });
+    });
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     const health = await checkChannels(registry, logger);
     const computed = computeSystemDefaults(config.defaults, health);
     await syncSystemDefaults(

@@ -1,3 +1,4 @@
+import { DELIVERY_JOB_MAX_CLAIMS } from '../../src/delivery/dispatch/delivery-queue.js';
 import type { Selectable } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryJob } from '../../src/delivery/notifications/prepare-notification.js';
@@ -33,6 +34,8 @@ function seeded(offset: number, status: DeliveryStatus, overrides: Partial<Selec
     error_message: status === 'SUCCESS' ? null : 'Service Unavailable',
     finished_at: gaveUp ? BASE_MS + offset + 500 : null,
     expires_at: BASE_MS + offset + 60_000,
+    // One delivery per (notification, user, sequence): the offset keeps them apart.
+    sequence: offset,
     ...overrides,
   });
 }
@@ -83,8 +86,8 @@ describe.each(dialects)('deliveries store (%s)', (dialect) => {
       expect(ids).toEqual([failed.delivery_id, expired.delivery_id]);
       expect(await all()).toEqual([restarted(failed), restarted(expired), success, pending, retrying]);
       expect(await deliveryJobs(store.db)).toEqual([
-        { delivery_id: failed.delivery_id, status: 'pending', run_at: NOW, max_attempts: 1_000 },
-        { delivery_id: expired.delivery_id, status: 'pending', run_at: NOW, max_attempts: 1_000 },
+        { delivery_id: failed.delivery_id, status: 'pending', run_at: NOW, max_attempts: DELIVERY_JOB_MAX_CLAIMS },
+        { delivery_id: expired.delivery_id, status: 'pending', run_at: NOW, max_attempts: DELIVERY_JOB_MAX_CLAIMS },
       ]);
     });
 

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DELIVERY_JOB_MAX_CLAIMS } from '../../src/delivery/dispatch/delivery-queue.js';
 import { deliveryJob } from '../../src/delivery/notifications/prepare-notification.js';
 import type { DeliveryAttemptsTable, DeliveryLogsTable } from '../../src/store/database.js';
 import { commitDeliveryOutcomes, type DeliveryChange, type DeliveryCommitResult, type DeliveryOutcome } from '../../src/store/deliveries/commit-delivery-outcomes.js';
@@ -255,8 +256,22 @@ describe.each(implementations)('delivery outcomes commit (%s, %s)', (dialect, im
     expect(await delivery(target.deliveryId)).toMatchObject({ status: 'FAILED', attempts: 1, error_code: 'smtp_550' });
     expect(await delivery(nextId)).toEqual(next);
     const jobs = await deliveryJobs(store.db);
-    expect(jobs.find((job) => job.delivery_id === nextId)).toEqual({ delivery_id: nextId, status: 'pending', run_at: NOW + 10, max_attempts: 1_000 });
+    expect(jobs.find((job) => job.delivery_id === nextId)).toEqual({ delivery_id: nextId, status: 'pending', run_at: NOW + 10, max_attempts: DELIVERY_JOB_MAX_CLAIMS });
     expect(await countRows(store.db, 'jobs')).toBe(2);
+  });
+
+  it('creates no second delivery at a position that already has one (a manual retry of a delivery that failed over)', async () => {
+    const [first, second] = await claimedDeliveries(2);
+    const taken = idAt(500, 1);
+    const again = idAt(600, 1);
+    const results = await commit([
+      outcome(first as NonNullable<typeof first>, { failover: { delivery: deliveryRow(taken, idAt(0), { user_id: 'u0', sequence: 1 }), job: deliveryJob(taken, NOW) } }),
+      outcome(second as NonNullable<typeof second>, { failover: { delivery: deliveryRow(again, idAt(0), { user_id: 'u0', sequence: 1 }), job: deliveryJob(again, NOW) } }),
+    ]);
+    expect(results).toEqual(['committed', 'committed']);
+    expect((await findDelivery(store.db, taken))?.delivery.sequence).toBe(1);
+    expect(await findDelivery(store.db, again)).toBeUndefined();
+    expect((await deliveryJobs(store.db)).filter((job) => job.delivery_id === taken || job.delivery_id === again).map((job) => job.delivery_id)).toEqual([taken]);
   });
 
   it('creates a disabled override for a user on defaults', async () => {

@@ -13,5 +13,7 @@ export interface NotificationRequest {
   /** The same key never creates deliveries twice. */
   readonly idempotencyKey?: string | undefined;
   readonly origin: 'api' | 'run';
+  /** The notification's id when the caller already named it (a run's notify step: its outbox row's id, which the step output reports). */
+  readonly notificationId?: string | undefined;
   readonly runId?: string | undefined;
 }

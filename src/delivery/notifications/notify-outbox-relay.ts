@@ -94,7 +94,7 @@ export class NotifyOutboxRelay {
       const nowMs = this.#options.clock.nowMs();
       const items: NewNotification[] = [];
       for (const row of rows) {
-        const request = notificationRequestFrom(row.run_id, row.step_name, row.request);
+        const request = notificationRequestFrom(row.id, row.run_id, row.step_name, row.request);
         if (request === undefined) {
           logger.error({ outbox_id: row.id, run_id: row.run_id }, 'notify_outbox row is not a notification request; marking it dispatched without notifying');
           items.push({ notification: emptyNotification(row.id, runNotificationKey(row.run_id, row.step_name), row.run_id, nowMs), deliveries: [], jobs: [], outboxId: row.id });
@@ -109,7 +109,8 @@ export class NotifyOutboxRelay {
   }
 }
 
-function notificationRequestFrom(runId: string, stepName: string, text: string): NotificationRequest | undefined {
+/** The outbox row as a notification request; the notification takes the row's id, which the step's output reports. */
+function notificationRequestFrom(id: string, runId: string, stepName: string, text: string): NotificationRequest | undefined {
   let parsed: OutboxRequest;
   try {
     parsed = JSON.parse(text) as OutboxRequest;
@@ -128,6 +129,7 @@ function notificationRequestFrom(runId: string, stepName: string, text: string):
     idempotencyKey: runNotificationKey(runId, stepName),
     origin: 'run',
     runId,
+    notificationId: id,
   };
 }
 

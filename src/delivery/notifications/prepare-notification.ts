@@ -41,15 +41,18 @@ export async function prepareNotification(deps: PrepareNotificationDeps, request
     defaults: deps.defaults.all(),
     registry: deps.registry,
   });
-  const notificationId = newId(nowMs);
+  const notificationId = request.notificationId ?? newId(nowMs);
   const deliveries: Array<PreparedNotification['deliveries'][number]> = [];
   const rows: NewNotification['deliveries'][number][] = [];
   const fallbacks: Record<string, readonly IntegrationType[]> = {};
-  for (const plan of plans) {
-    const now = request.strategy === 'all' ? plan.channels : plan.channels.slice(0, 1);
+  // Ids made in one millisecond differ only in random bits: sorted, and handed out in plan order,
+  // they list a notification's deliveries by user and priority.
+  const sendNow = plans.map((plan) => (request.strategy === 'all' ? plan.channels : plan.channels.slice(0, 1)));
+  const ids = Array.from({ length: sendNow.reduce((sum, types) => sum + types.length, 0) }, () => newId(nowMs)).sort();
+  for (const [index, plan] of plans.entries()) {
     if (request.strategy === 'first_success' && plan.channels.length > 1) fallbacks[plan.userId] = plan.channels.slice(1);
-    for (const [sequence, type] of now.entries()) {
-      const deliveryId = newId(nowMs);
+    for (const [sequence, type] of (sendNow[index] ?? []).entries()) {
+      const deliveryId = ids[deliveries.length] as string;
       deliveries.push({ delivery_id: deliveryId, user_id: plan.userId, integration_type: type });
       rows.push(newDeliveryRow({ deliveryId, notificationId, userId: plan.userId, type, sequence, nowMs, expiresAtMs: nowMs + deps.expireAfterMs }));
     }

@@ -1,5 +1,4 @@
 import type { Selectable } from 'kysely';
-import { Value } from 'typebox/value';
 import type { Clock } from '../../core/clock.js';
 import { newId } from '../../core/new-id.js';
 import { generateWebhookSecret } from '../../crypto/generate-webhook-secret.js';
@@ -11,6 +10,7 @@ import { replaceUserOverride } from '../../store/user-integrations/replace-user-
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { IntegrationType } from '../integration-type.js';
 import type { UserOverride } from '../user-override.js';
+import { configProblems } from './config-problems.js';
 import { userOverrideFromRow } from './user-override-from-row.js';
 import { userUrlKeys } from './user-url-keys.js';
 
@@ -65,10 +65,7 @@ export async function saveUserOverride(
     if (value === null) delete config[key];
     else config[key] = value;
   }
-  const problems = [...Value.Errors(channel.configSchema, config)].map((error) => ({
-    path: `config${error.instancePath.replaceAll('/', '.')}`,
-    message: error.message,
-  }));
+  const problems = configProblems(channel, config, { prefix: 'config', secrets: 'allowed' });
   for (const key of userUrlKeys[type]) {
     const url = config[key];
     if (typeof url !== 'string') continue;

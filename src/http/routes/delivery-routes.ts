@@ -83,7 +83,13 @@ export async function deliveryRoutes(parent: FastifyInstance, deps: AppDeps): Pr
 
   app.post(
     '/api/v1/deliveries/retry',
-    { schema: { tags, security, summary: 'Retry FAILED and EXPIRED deliveries in bulk, by ids or by filter', body: BulkRetryBody } },
+    {
+      schema: { tags, security, summary: 'Retry FAILED and EXPIRED deliveries in bulk, by ids or by filter (no body: every one, up to 100)', body: BulkRetryBody },
+      // No body at all means no filter, like `{}`.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request, reply) => {
       const { body } = request;
       const status = statusOrThrow(body.status, 'status');

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Value } from 'typebox/value';
 import { ApiError } from '../../core/errors/api-error.js';
 import { parseIntegrationType, integrationTypes, type IntegrationType } from '../../delivery/integration-type.js';
+import { configProblems } from '../../delivery/preferences/config-problems.js';
 import { loadRecipients } from '../../delivery/preferences/load-recipients.js';
 import { resolveEffectiveConfigs } from '../../delivery/preferences/resolve-effective-config.js';
 import { saveUserOverride, type OverrideFields, type SaveOverrideOutcome } from '../../delivery/preferences/save-user-override.js';
@@ -57,11 +57,7 @@ export async function integrationRoutes(parent: FastifyInstance, deps: AppDeps):
       const type = integrationTypeOrThrow(request.params.integration_type);
       const { body } = request;
       if (body.config !== undefined) {
-        const channel = delivery.registry[type];
-        const problems = [...Value.Errors(channel.configSchema, body.config)].map((e) => ({ path: `config${e.instancePath.replaceAll('/', '.')}`, message: e.message }));
-        for (const key of channel.secretKeys) {
-          if (key in body.config) problems.push({ path: `config.${key}`, message: 'secrets are not stored in defaults; set them in the configuration (delivery.*) or in a user override' });
-        }
+        const problems = configProblems(delivery.registry[type], body.config, { prefix: 'config', secrets: 'refused' });
         if (problems.length > 0) throw configInvalid(problems);
       }
       const row = await updateIntegrationDefault(deps.store.db, { integrationType: type, patch: body, nowMs: deps.clock.nowMs() });

@@ -93,10 +93,13 @@ async function writeBatch(db: Kysely<Database>, items: readonly DeliveryOutcome[
         error_code, error_message, provider_message_id, progress, created_at, updated_at, finished_at, expires_at)
       select delivery_id, notification_id, user_id, integration_type, 'PENDING', sequence, 0, 0, next_attempt_at, null, null, null, null, null, created_at, created_at, null, expires_at
       from fo
+      on conflict (notification_id, user_id, sequence) do nothing
+      returning delivery_id
     ),
     fo_jobs as (
       insert into jobs (id, queue, payload, status, attempts, max_attempts, run_at, locked_by, locked_until, last_error, last_error_code, dedupe_key, created_at, updated_at, finished_at)
-      select job_id, queue, payload, 'pending', 0, max_attempts, run_at, null, null, null, null, null, created_at, created_at, null from fo
+      select job_id, queue, payload, 'pending', 0, max_attempts, run_at, null, null, null, null, null, created_at, created_at, null
+      from fo where fo.delivery_id in (select delivery_id from fo_deliveries)
     ),
     disabled as (
       insert into user_integration_configs (id, user_id, integration_type, enabled, priority, retry_count, retry_delay_seconds, config, secrets, created_at, updated_at)

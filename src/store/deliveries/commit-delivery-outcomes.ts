@@ -37,7 +37,8 @@ export type DeliveryCommitResult = 'committed' | 'lost_claim' | 'stale';
 /**
  * Records delivery outcomes in the caller's transaction, each under its job's claim: a lost claim
  * writes nothing (the worker that holds the job now records its own attempt); a delivery whose
- * `attempts` moved meanwhile is left alone. A committed SUCCESS is final: nothing here moves a
+ * `attempts` moved meanwhile is left alone; a failover to a position that already has a delivery
+ * creates nothing. A committed SUCCESS is final: nothing here moves a
  * delivery out of SUCCESS, so a delivery recorded as sent is never sent again.
  */
 export async function commitDeliveryOutcomes(db: Db, items: readonly DeliveryOutcome[]): Promise<DeliveryCommitResult[]> {
@@ -68,8 +69,14 @@ export async function commitDeliveryOutcomes(db: Db, items: readonly DeliveryOut
       await db.insertInto('delivery_attempts').values(item.attempt).onConflict((oc) => oc.columns(['delivery_id', 'attempt']).doNothing()).execute();
     }
     if (item.failover !== undefined) {
-      await db.insertInto('delivery_logs').values(item.failover.delivery).execute();
-      jobs.push(item.failover.job);
+      // A delivery already at that position (this one failed over before a manual retry) stays the only one.
+      const inserted = await db
+        .insertInto('delivery_logs')
+        .values(item.failover.delivery)
+        .onConflict((oc) => oc.columns(['notification_id', 'user_id', 'sequence']).doNothing())
+        .returning('delivery_id')
+        .executeTakeFirst();
+      if (inserted !== undefined) jobs.push(item.failover.job);
     }
     if (item.disableOverride !== undefined) disables.push({ ...item.disableOverride, nowMs: item.nowMs });
     results.push('committed');

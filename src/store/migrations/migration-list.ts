@@ -7,6 +7,7 @@ import { migration0005LearningData } from './0005-learning-data.js';
 import { migration0006EventRouting } from './0006-event-routing.js';
 import { migration0007Delivery } from './0007-delivery.js';
 import { migration0008JobClaimIndex } from './0008-job-claim-index.js';
+import { migration0009DeliverySequenceUnique } from './0009-delivery-sequence-unique.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0006-event-routing': migration0006EventRouting,
   '0007-delivery': migration0007Delivery,
   '0008-job-claim-index': migration0008JobClaimIndex,
+  '0009-delivery-sequence-unique': migration0009DeliverySequenceUnique,
 };

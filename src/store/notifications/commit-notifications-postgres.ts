@@ -33,7 +33,7 @@ async function writeBatch(db: Kysely<Database>, items: readonly NewNotification[
     ins as (
       insert into notifications (id, idempotency_key, origin, run_id, user_ids, subject, body, data, channels, strategy, plan, created_at)
       select id, idempotency_key, origin, run_id, user_ids, subject, body, data, channels, strategy, plan, created_at from n order by n.position
-      on conflict (idempotency_key) do nothing
+      on conflict do nothing
       returning id
     ),
     d_ins as (

@@ -36,7 +36,8 @@ export async function commitNotifications(db: Db, items: readonly NewNotificatio
     const returned = await db
       .insertInto('notifications')
       .values(rows)
-      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      // No conflict target: a relayed outbox row repeats both the key and the id (the row's), and either conflict means "already there".
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
       .execute();
     for (const row of returned) inserted.add(row.id);

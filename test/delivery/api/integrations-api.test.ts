@@ -119,6 +119,20 @@ describe.each(dialects)('integration defaults and user overrides API (%s)', (dia
     expect(moved.body).toMatchObject({ config: { url: 'https://hooks.example.com/v2' }, configured_secrets: ['secret'] });
   });
 
+  it('names unknown config keys and what the channel takes, and says what a malformed address should be', async () => {
+    const api = await start();
+    const response = await api('POST', '/api/v1/users/u1/integrations', { integration_type: 'EMAIL', config: { email_adress: 'x@example.com' } });
+    expect(response.body.error.details).toEqual([{ path: 'config.email_adress', message: expect.stringMatching(/^unknown key \(EMAIL takes: .*email_address/) }]);
+    const malformed = await api('POST', '/api/v1/users/u1/integrations', { integration_type: 'EMAIL', config: { email_address: 'jane at example' } });
+    expect(malformed.body.error.details).toEqual([{ path: 'config.email_address', message: 'is not an email address' }]);
+  });
+
+  it('refuses bad defaults in the config file at start, naming the key', async () => {
+    await expect(startTestSwitchboard({ dialect, config: { 'delivery.defaults': { SLACK: { config: { webhook_url: 'https://hooks.slack.com/services/T/B/X' } }, EMAIL: { config: { formatt: 'html' } } } } })).rejects.toThrow(
+      /delivery\.defaults\.SLACK\.config\.webhook_url: a secret[\s\S]*delivery\.defaults\.EMAIL\.config\.formatt: unknown key/,
+    );
+  });
+
   it('an operator changes a default through the API; it is kept and used', async () => {
     const api = await start();
     const changed = await api('PUT', '/api/v1/integration-defaults/test', { priority: 9, retry_count: 0, config: { label: 'qa' } });
@@ -135,6 +149,8 @@ describe.each(dialects)('integration defaults and user overrides API (%s)', (dia
       ['an unknown integration type in the body', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'FAX' }, 400, 'integration_type_unknown'],
       ['an unknown integration type in the path', 'PUT', '/api/v1/users/u1/integrations/FAX', { enabled: false }, 400, 'integration_type_unknown'],
       ['a config key the channel does not have', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'EMAIL', config: { email_adress: 'x@example.com' } }, 422, 'integration_config_invalid'],
+      ['an email_address that is not an address', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'EMAIL', config: { email_address: 'not an address' } }, 422, 'integration_config_invalid'],
+      ['an SMS phone_number not in E.164', 'PUT', '/api/v1/users/u1/integrations/SMS', { config: { phone_number: '0151 2345' } }, 422, 'integration_config_invalid'],
       ['a config value of the wrong type', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'SLACK', config: { mention_user: 'yes' } }, 422, 'integration_config_invalid'],
       ['a webhook secret not in whsec_ form', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'WEBHOOK', config: { url: 'https://hooks.example.com/x', secret: 'hunter2' } }, 422, 'integration_config_invalid'],
       ['a webhook URL that is not http(s)', 'POST', '/api/v1/users/u1/integrations', { integration_type: 'WEBHOOK', config: { url: 'ftp://hooks.example.com/x' } }, 422, 'integration_config_invalid'],

@@ -83,6 +83,11 @@ describe.each(dialects)('dispatch semantics (%s)', (dialect) => {
       const again = (await api.call('GET', '/api/v1/test-deliveries')).body.test_deliveries as unknown[];
       expect(again).toHaveLength(1);
       expect(inbox[0]).toMatchObject({ user_id: 'dev', subject: 'Alert ALT-9', body: 'disk full' });
+      // The step's output names the notification the relay created.
+      const runs = (await api.call('GET', '/api/v1/runs?route=page-people')).body.runs as Array<{ id: string }>;
+      const run = (await api.call('GET', `/api/v1/runs/${runs[0]?.id}`)).body as { steps: Array<{ output: { notification_id: string } }> };
+      const notification = await api.call('GET', `/api/v1/notifications/${run.steps[0]?.output.notification_id}`);
+      expect(notification.body).toMatchObject({ origin: 'run', run_id: runs[0]?.id, user_ids: ['ops', 'dev'], deliveries: [expect.objectContaining({ user_id: 'dev', status: 'SUCCESS' })] });
       expect((await api.call('GET', '/api/v1/users/ops/deliveries')).body).toEqual([]);
     });
   });
@@ -161,7 +166,7 @@ describe.each(dialects)('dispatch semantics (%s)', (dialect) => {
     expect(bulk.status).toBe(202);
     expect(bulk.body).toEqual({ retried: 1, delivery_ids: [ids[1]] });
     expect(await api.deliveryWhen(ids[1] as string)).toMatchObject({ status: 'SUCCESS', attempt_count: 2 });
-    const rest = await api.call('POST', '/api/v1/deliveries/retry', {});
+    const rest = await api.call('POST', '/api/v1/deliveries/retry');
     expect(rest.body.retried).toBe(2);
     for (const id of [ids[0], ids[2]]) expect((await api.deliveryWhen(id as string)).status).toBe('SUCCESS');
   });
