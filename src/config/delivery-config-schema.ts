@@ -47,7 +47,7 @@ export const DeliveryConfigSchema = Type.Object(
      * the store every time). This process's own changes apply at once; another process's within this
      * time. Sending always reads the store.
      */
-    recipient_cache_ms: Type.Integer({ default: 1_000, minimum: 0 }),
+    recipient_cache_ms: Type.Integer({ default: 5_000, minimum: 0 }),
     /** How often this process rereads the integration defaults (changed through another process's API). */
     defaults_refresh_ms: Type.Integer({ default: 5_000, minimum: 0 }),
     /** Fields over the built-in defaults (priority, retries, enabled, config), per integration type. */
