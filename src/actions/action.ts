@@ -18,6 +18,8 @@ export interface Action<I, O> {
   readonly name: string;
   readonly description: string;
   readonly inputSchema: TSchema;
+  /** When set, the output is checked against it (a mismatch is a non-retryable output_invalid). */
+  readonly outputSchema?: TSchema | undefined;
   // Method syntax on purpose: it keeps `Action<SomeInput, …>` assignable to `AnyAction`.
   run(ctx: ActionContext, input: I): Promise<O>;
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { PolicySchema } from '../agents/builtin/compliance.js';
 import { TeamMappingSchema } from '../agents/builtin/meeting-context.js';
+import { ActionsConfigSchema } from './actions-config-schema.js';
 import { DeliveryConfigSchema } from './delivery-config-schema.js';
 
 const RateLimit = Type.Object(
@@ -152,6 +153,8 @@ export const ConfigSchema = Type.Object(
     ),
     /** Notifications, integration defaults and the delivery channels (docs/delivery.md). */
     delivery: DeliveryConfigSchema,
+    /** The built-in actions' external services: Slotify, ChainSync, Calendly, WhatsApp (docs/actions.md). */
+    actions: ActionsConfigSchema,
   },
   { additionalProperties: false },
 );

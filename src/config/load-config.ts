@@ -49,6 +49,15 @@ const envKeys: ReadonlyArray<readonly [string, string, EnvKind]> = [
   ['TWILIO_FROM_NUMBER', 'delivery.sms.from_number', 'string'],
   ['TWILIO_MESSAGING_SERVICE_SID', 'delivery.sms.messaging_service_sid', 'string'],
   ['TWILIO_API_URL', 'delivery.sms.base_url', 'string'],
+  ['SLOTIFY_API_URL', 'actions.slotify.base_url', 'string'],
+  ['SLOTIFY_API_KEY', 'actions.slotify.api_key', 'string'],
+  ['CHAINSYNC_API_URL', 'actions.chainsync.base_url', 'string'],
+  ['CHAINSYNC_API_KEY', 'actions.chainsync.api_key', 'string'],
+  ['CALENDLY_API_URL', 'actions.calendly.base_url', 'string'],
+  ['CALENDLY_ACCESS_TOKEN', 'actions.calendly.access_token', 'string'],
+  ['WHATSAPP_API_URL', 'actions.whatsapp.base_url', 'string'],
+  ['WHATSAPP_ACCESS_TOKEN', 'actions.whatsapp.access_token', 'string'],
+  ['WHATSAPP_PHONE_NUMBER_ID', 'actions.whatsapp.phone_number_id', 'string'],
 ];
 
 /** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */
