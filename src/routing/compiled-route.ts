@@ -3,7 +3,14 @@ import type { RouteDefinition } from './route-definition.js';
 export type CompiledRespond =
   | { readonly mode: 'async' }
   /** `response`: the template as declared; src/runs/render-response-template.ts renders it. */
-  | { readonly mode: 'sync'; readonly timeoutMs: number; readonly status: number; readonly response: unknown };
+  | {
+      readonly mode: 'sync';
+      readonly timeoutMs: number;
+      readonly status: number;
+      readonly response: unknown;
+      /** The answer while the run is not done (a step waits for a retry, or the timeout passed). */
+      readonly pending: { readonly status: number; readonly response: unknown } | undefined;
+    };
 
 /**
  * A validated route with its defaults applied, ready to match and run. Expressions stay text: they

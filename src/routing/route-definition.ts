@@ -106,6 +106,20 @@ export const RouteDefinition = Type.Object(
             status: Type.Optional(Type.Integer({ minimum: 200, maximum: 299, default: 200 })),
             /** A JSON template: string values that start with `=` are JSONata over `{event, steps, run}`. */
             response: Type.Optional(Type.Unknown()),
+            /**
+             * The answer while the run is not done: given as soon as a step waits for a retry, or when
+             * `timeout_ms` passes. Rendered over the steps finished so far; the run goes on. Without it,
+             * such a request gets 202 with the run's id and status.
+             */
+            pending: Type.Optional(
+              Type.Object(
+                {
+                  status: Type.Optional(Type.Integer({ minimum: 200, maximum: 299, default: 202 })),
+                  response: Type.Unknown(),
+                },
+                { additionalProperties: false },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),

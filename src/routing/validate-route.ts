@@ -18,6 +18,7 @@ export type RouteValidation = { readonly ok: true; readonly compiled: CompiledRo
 
 const DEFAULT_SYNC_TIMEOUT_MS = 10_000;
 const DEFAULT_SYNC_STATUS = 200;
+const DEFAULT_PENDING_STATUS = 202;
 
 /** JSONata throws plain objects `{code, message, position, token}` for syntax errors, not always Errors. */
 function describeJsonataError(thrown: unknown): string {
@@ -157,9 +158,11 @@ export function validateRoute(definition: unknown, registries: RouteRegistries):
           timeoutMs: route.respond.timeout_ms ?? DEFAULT_SYNC_TIMEOUT_MS,
           status: route.respond.status ?? DEFAULT_SYNC_STATUS,
           response: route.respond.response,
+          pending: route.respond.pending === undefined ? undefined : { status: route.respond.pending.status ?? DEFAULT_PENDING_STATUS, response: route.respond.pending.response },
         }
       : { mode: 'async' };
   if (route.respond?.mode === 'sync' && route.respond.response !== undefined) checkTemplate(route.respond.response, 'respond.response');
+  if (route.respond?.mode === 'sync' && route.respond.pending !== undefined) checkTemplate(route.respond.pending.response, 'respond.pending.response');
 
   if (problems.length > 0) return { ok: false, errors: problems };
   return {

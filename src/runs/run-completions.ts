@@ -20,6 +20,17 @@ export class RunCompletions {
     this.#emitter.emit(runId, status);
   }
 
+  /** A step of `runId` failed and waits for a retry (its failure is committed). */
+  retrying(runId: string, stepName: string): void {
+    this.#emitter.emit(`${runId}:retrying`, stepName);
+  }
+
+  /** Calls `listener` once when a step of `runId` waits for a retry here; returns the unsubscribe function. */
+  onRetrying(runId: string, listener: (stepName: string) => void): () => void {
+    this.#emitter.once(`${runId}:retrying`, listener);
+    return () => this.#emitter.off(`${runId}:retrying`, listener);
+  }
+
   /** Calls `listener` once when `runId` finishes here; returns the unsubscribe function. */
   onFinished(runId: string, listener: (status: FinishedRunStatus) => void): () => void {
     this.#emitter.once(runId, listener);

@@ -264,6 +264,7 @@ class RunExecution {
     const error = { code: failure.code, message: `step "${step.name}" (attempt ${attempt}): ${failure.message}` };
     const outcome = await this.#commit(final ? { status: 'failed', error: { ...error, step: step.name } } : { status: 'running' }, { outcome: 'failed', error, disposition });
     if (outcome === 'committed' && final) deps.completions.finished(this.#run.id, 'failed');
+    if (outcome === 'committed' && !final) deps.completions.retrying(this.#run.id, step.name);
     deps.logger.warn({ run_id: this.#run.id, route: this.#run.route_id, step: step.name, attempt, code: failure.code, dead: final }, final ? 'run step failed for good; the run is dead-lettered' : 'run step failed; retrying');
     return outcome === 'run_finished' ? undefined : 'settled';
   }

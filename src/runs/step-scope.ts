@@ -6,6 +6,9 @@ export interface RunInfo {
   readonly route_id: string;
   /** 1-based attempt of the step being executed. */
   readonly attempt: number;
+  /** In a `respond.pending` template only: the run's status, and the step waiting for a retry, if any. */
+  readonly status?: string;
+  readonly waiting_for?: string;
 }
 
 /**

@@ -7,7 +7,9 @@ import { bodyKindFor } from '../../ingress/webhooks/parse-webhook-body.js';
 import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
 import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
 import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
+import type { CompiledRoute } from '../../routing/compiled-route.js';
 import { awaitSyncResponse } from '../../runs/await-sync-response.js';
+import type { RunCompletions } from '../../runs/run-completions.js';
 import type { AppDeps } from '../app-deps.js';
 import { EndpointIdParams } from '../schemas/webhook-schemas.js';
 
@@ -127,6 +129,25 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       '200 {event_id, status: "duplicate"} for a repeated idempotency key, 200 {status: "ignored"} for an unsubscribed event type. See docs/webhooks.md.',
     params: EndpointIdParams,
   });
+  /** The sync route's answer for `run` (rendered, failed, or 202 while it is not done). */
+  const answerSync = async (reply: FastifyReply, eventId: string, run: { readonly id: string; readonly route: CompiledRoute }, completions: RunCompletions) => {
+    const response = await awaitSyncResponse({ db: deps.store.db, completions, clock: deps.clock }, run);
+    if (response.kind === 'rendered') return reply.status(response.status).send(response.body);
+    if (response.kind === 'failed') throw new ApiError(response.code, response.message, { event_id: eventId, run_id: response.runId });
+    return reply
+      .status(202)
+      .header('location', `/api/v1/runs/${response.runId}`)
+      .send({ event_id: eventId, status: 'accepted', run_id: response.runId, run_status: response.status, status_url: `/api/v1/runs/${response.runId}` });
+  };
+  /** The first run of an event whose (current) route answers synchronously. */
+  const syncRunOf = async (eventId: string): Promise<{ readonly id: string; readonly route: CompiledRoute } | undefined> => {
+    const runs = await deps.store.db.selectFrom('runs').select(['id', 'route_id']).where('event_id', '=', eventId).orderBy('id').execute();
+    for (const run of runs) {
+      const route = deps.routeTable.get(run.route_id);
+      if (route?.respond.mode === 'sync') return { id: run.id, route };
+    }
+    return undefined;
+  };
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.webhookState as WebhookRequestState;
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -140,16 +161,15 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
           // Exactly the foundation's contract; the runs are listed by GET /api/v1/runs?event_id=.
           return reply.status(202).send({ event_id: outcome.eventId, status: 'accepted' });
         }
-        const response = await awaitSyncResponse({ db: deps.store.db, completions: deps.runs.completions, clock: deps.clock }, sync);
-        if (response.kind === 'rendered') return reply.status(response.status).send(response.body);
-        if (response.kind === 'failed') throw new ApiError(response.code, response.message, { event_id: outcome.eventId, run_id: response.runId });
-        return reply
-          .status(202)
-          .header('location', `/api/v1/runs/${response.runId}`)
-          .send({ event_id: outcome.eventId, status: 'accepted', run_id: response.runId, run_status: response.status, status_url: `/api/v1/runs/${response.runId}` });
+        return answerSync(reply, outcome.eventId, sync, deps.runs.completions);
       }
-      case 'duplicate':
-        return reply.status(200).send({ event_id: outcome.eventId, status: 'duplicate' });
+      case 'duplicate': {
+        // A repeat of a webhook whose route answers synchronously gets the original run's answer
+        // (the sender retried because it never saw it); the run is not started again.
+        const original = deps.runs === undefined ? undefined : await syncRunOf(outcome.eventId);
+        if (original === undefined || deps.runs === undefined) return reply.status(200).send({ event_id: outcome.eventId, status: 'duplicate' });
+        return answerSync(reply, outcome.eventId, original, deps.runs.completions);
+      }
       case 'ignored':
         return reply.status(200).send({ status: 'ignored', event_type: outcome.eventType });
       case 'handshake':
