@@ -11,7 +11,11 @@ import { createSecretBox } from './crypto/secret-box.js';
 import { startDelivery } from './delivery/start-delivery.js';
 import { buildApp } from './http/build-app.js';
 import { createMetrics } from './http/metrics.js';
+import { Value } from 'typebox/value';
+import { RegisterEndpointBody } from './http/schemas/webhook-schemas.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
+import type { EndpointRegistration } from './ingress/webhooks/endpoint-registration.js';
+import { syncConfigEndpoints } from './ingress/webhooks/sync-config-endpoints.js';
 import type { IngestItem, IngestResult } from './store/events/commit-ingest-batch.js';
 import { commitIngestBatchPostgres } from './store/events/commit-ingest-batch-postgres.js';
 import { RequestLogSweeper } from './maintenance/request-log-sweeper.js';
@@ -225,6 +229,20 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         })
       : undefined;
 
+    // Endpoints declared in the file, checked like registrations; a bad one stops start-up by name.
+    const endpointProblems = config.endpoints.flatMap((endpoint, index) =>
+      [...Value.Errors(RegisterEndpointBody, endpoint)].slice(0, 3).map((e) => `endpoints[${index}]${e.instancePath.replaceAll('/', '.')}: ${e.message}`),
+    );
+    if (endpointProblems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${endpointProblems.join('\n  ')}`);
+    const configEndpoints = await syncConfigEndpoints(
+      store,
+      secretBox,
+      config.endpoints as unknown as EndpointRegistration[],
+      { maxPayloadBytes: config.webhooks.default_max_payload_bytes, toleranceSeconds: config.webhooks.default_tolerance_seconds, rateLimit: config.webhooks.default_rate_limit },
+      clock.nowMs(),
+    );
+    if (!configEndpoints.ok) throw new ConfigError(`Invalid configuration:\n  ${configEndpoints.message}`);
+    for (const id of configEndpoints.created) logger.info({ endpoint: id }, 'created the endpoint declared in the config file');
     const directory = new EndpointDirectory(store, secretBox, clock, config.webhooks.endpoint_cache_ttl_ms);
     await directory.reload();
     const commitBatch = (items: readonly IngestItem[]) => (sqliteWriter === undefined ? commitIngestBatchPostgres(store.db, items) : sqliteWriter.commit(items));

@@ -84,6 +84,12 @@ export const ConfigSchema = Type.Object(
      * step references) and stops with a ConfigError naming the route, the step and the reason.
      */
     routes: Type.Array(Type.Record(Type.String(), Type.Unknown()), { default: [] }),
+    /**
+     * Webhook endpoints declared in the file, in the registration body's shape (docs/webhooks.md),
+     * created or brought in line with the file at each start. Checked in full at start; a bad one
+     * stops start-up naming it. Secrets belong in the environment: `secret: ${CHAINSYNC_WEBHOOK_SECRET}`.
+     */
+    endpoints: Type.Array(Type.Record(Type.String(), Type.Unknown()), { default: [] }),
     /** The runs engine: the worker that executes runs from the job queue, and step retry defaults. */
     runs: Type.Object(
       {

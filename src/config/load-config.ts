@@ -63,7 +63,7 @@ const envKeys: ReadonlyArray<readonly [string, string, EnvKind]> = [
 /** Reads the file and the environment, validates once, and returns a frozen config. Throws ConfigError naming the key. */
 export function loadConfig(options: LoadConfigOptions): SwitchboardConfig {
   const file = options.file ?? options.env['SWITCHBOARD_CONFIG'];
-  const raw: Record<string, unknown> = file === undefined || file === '' ? {} : readConfigFile(file);
+  const raw: Record<string, unknown> = file === undefined || file === '' ? {} : (interpolateEnv(readConfigFile(file), options.env, '') as Record<string, unknown>);
   for (const [name, key, kind] of envKeys) {
     const value = options.env[name];
     if (value === undefined || value === '') continue;
@@ -75,6 +75,27 @@ export function loadConfig(options: LoadConfigOptions): SwitchboardConfig {
   const problems = describeErrors([...Value.Errors(ConfigSchema, withDefaults)]);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   return deepFreeze(withDefaults as SwitchboardConfig);
+}
+
+/**
+ * Replaces `${NAME}` in the file's strings with the environment variable NAME, so secrets stay out of
+ * the file (`secret: ${CHAINSYNC_WEBHOOK_SECRET}`); `$${` is a literal `${`. An unset or empty
+ * variable stops start-up naming the key and the variable.
+ */
+function interpolateEnv(value: unknown, env: LoadConfigOptions['env'], path: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escaped: string | undefined, name: string) => {
+      if (escaped !== undefined) return whole.slice(1);
+      const found = env[name];
+      if (found === undefined || found === '') throw new ConfigError(`Invalid configuration:\n  ${path || '(root)'}: environment variable ${name} is not set`);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, index) => interpolateEnv(item, env, `${path}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, path === '' ? key : `${path}.${key}`)]));
+  }
+  return value;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -58,6 +58,14 @@ describe('configuration', () => {
     expect(config.store).toMatchObject({ pool_size: 4, pg_schema: 'public' });
   });
 
+  it('puts environment variables into the file\'s strings with ${NAME}, and names the key of an unset one', () => {
+    const path = file('interpolated.yaml', ['actions:', '  slotify:', '    base_url: ${SLOTIFY_URL}/v1', '    api_key: "${SLOTIFY_KEY}"', 'endpoints:', '  - endpoint_id: literal', '    url: "cost: $${DOLLARS}"', ''].join('\n'));
+    const config = loadConfig({ file: path, env: { SLOTIFY_URL: 'https://slotify.example', SLOTIFY_KEY: 'sk-123' } });
+    expect(config.actions.slotify).toMatchObject({ base_url: 'https://slotify.example/v1', api_key: 'sk-123' });
+    expect(config.endpoints).toEqual([{ endpoint_id: 'literal', url: 'cost: ${DOLLARS}' }]);
+    expect(configError(() => loadConfig({ file: path, env: { SLOTIFY_URL: 'https://slotify.example' } })).message).toContain('actions.slotify.api_key: environment variable SLOTIFY_KEY is not set');
+  });
+
   it('lets the environment override the file', () => {
     const path = file('override.yaml', 'server:\n  port: 9003\n  host: 10.0.0.1\nlog_level: debug\n');
     const config = loadConfig({ file: path, env: { PORT: '9100', LOG_LEVEL: 'error', SWITCHBOARD_DATA_DIR: '/srv/data', SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, 192.168.0.0/16' } });

@@ -3,6 +3,7 @@ import { newId } from '../../core/new-id.js';
 import { generateWebhookSecret } from '../../crypto/generate-webhook-secret.js';
 import { hashApiKey } from '../../crypto/hash-api-key.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
+import type { WebhookEndpointsTable } from '../../store/database.js';
 import type { Store } from '../../store/store.js';
 import { findWebhookEndpoint } from '../../store/webhook-endpoints/find-webhook-endpoint.js';
 import { findWebhookEndpointByPath } from '../../store/webhook-endpoints/find-webhook-endpoint-by-path.js';
@@ -28,14 +29,22 @@ export type RegistrationOutcome =
  */
 const RESERVED_PATH_PREFIXES = ['/api/', '/integration/', '/health', '/metrics', '/docs', '/openapi.json', '/agents/'];
 
-/** Validates a registration, encrypts its secret, hashes its API key, and stores it. */
-export async function registerWebhookEndpoint(
-  store: Store,
-  secretBox: SecretBox,
-  registration: EndpointRegistration,
-  defaults: RegistrationDefaults,
-  nowMs: number,
-): Promise<RegistrationOutcome> {
+/** A registration checked and turned into rows, before it is stored. */
+export type PreparedEndpoint =
+  | {
+      readonly ok: true;
+      readonly row: WebhookEndpointsTable;
+      /** The secret to store (given, or generated); undefined for schemes without one. */
+      readonly secret: string | undefined;
+      readonly generatedSecret?: string;
+    }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
+
+/**
+ * Checks everything about a registration that needs no store (id, scheme and options, API key,
+ * allowlist, path) and builds its endpoint row; the API key is hashed here, the secret is left to the caller.
+ */
+export function prepareEndpointRegistration(registration: EndpointRegistration, defaults: RegistrationDefaults, nowMs: number): PreparedEndpoint {
   // POST /integration/webhooks/register is the registration route itself, so no endpoint could receive there.
   if (registration.endpoint_id === 'register') {
     return { ok: false, code: 'validation_failed', message: 'endpoint_id: "register" is reserved (POST /integration/webhooks/register registers endpoints).' };
@@ -57,21 +66,11 @@ export async function registerWebhookEndpoint(
   }
   const badCidr = (registration.ip_allowlist ?? []).find((cidr) => parseCidr(cidr) === undefined);
   if (badCidr !== undefined) return { ok: false, code: 'validation_failed', message: `ip_allowlist: "${badCidr}" is not an IPv4 or IPv6 address or CIDR.` };
-  if (registration.path !== undefined) {
-    if (RESERVED_PATH_PREFIXES.some((prefix) => registration.path?.startsWith(prefix))) {
-      return { ok: false, code: 'validation_failed', message: `path: "${registration.path}" is reserved for Switchboard's own API.` };
-    }
-    if ((await findWebhookEndpointByPath(store.db, registration.path)) !== undefined) {
-      return { ok: false, code: 'path_taken', message: `path: "${registration.path}" is already used by another endpoint.` };
-    }
+  if (registration.path !== undefined && RESERVED_PATH_PREFIXES.some((prefix) => registration.path?.startsWith(prefix))) {
+    return { ok: false, code: 'validation_failed', message: `path: "${registration.path}" is reserved for Switchboard's own API.` };
   }
-  if ((await findWebhookEndpoint(store.db, registration.endpoint_id)) !== undefined) {
-    return { ok: false, code: 'endpoint_exists', message: `Endpoint "${registration.endpoint_id}" already exists.` };
-  }
-
   const generatedSecret = scheme.usesSecret && registration.secret === undefined ? generateWebhookSecret() : undefined;
-  const secret = registration.secret ?? generatedSecret;
-  const row = {
+  const row: WebhookEndpointsTable = {
     endpoint_id: registration.endpoint_id,
     url: registration.url ?? null,
     path: registration.path ?? null,
@@ -89,6 +88,26 @@ export async function registerWebhookEndpoint(
     created_at: nowMs,
     updated_at: nowMs,
   };
+  return { ok: true, row, secret: registration.secret ?? generatedSecret, ...(generatedSecret === undefined ? {} : { generatedSecret }) };
+}
+
+/** Validates a registration, encrypts its secret, hashes its API key, and stores it. */
+export async function registerWebhookEndpoint(
+  store: Store,
+  secretBox: SecretBox,
+  registration: EndpointRegistration,
+  defaults: RegistrationDefaults,
+  nowMs: number,
+): Promise<RegistrationOutcome> {
+  const prepared = prepareEndpointRegistration(registration, defaults, nowMs);
+  if (!prepared.ok) return prepared;
+  if (registration.path !== undefined && (await findWebhookEndpointByPath(store.db, registration.path)) !== undefined) {
+    return { ok: false, code: 'path_taken', message: `path: "${registration.path}" is already used by another endpoint.` };
+  }
+  if ((await findWebhookEndpoint(store.db, registration.endpoint_id)) !== undefined) {
+    return { ok: false, code: 'endpoint_exists', message: `Endpoint "${registration.endpoint_id}" already exists.` };
+  }
+  const { row, secret, generatedSecret } = prepared;
   const secretRow =
     secret === undefined
       ? undefined
