@@ -12,6 +12,8 @@ export interface WebhookEndpointsTable {
   retry_config: string | null; // JSON
   verification: string; // JSON {scheme, ...options}
   api_key_hash: string | null;
+  /** Hash (crypto/hash-api-key) of the subscription verify token Meta's GET handshake presents, or null. */
+  verify_token_hash?: string | null;
   ip_allowlist: string; // JSON string[]
   rate_limit: string | null; // JSON {requests, per_seconds}
   idempotency: string | null; // JSON {header} | {json_pointer}

@@ -137,7 +137,7 @@ async function sendOnce(service: JsonService, request: JsonRequest): Promise<Jso
       const { text } = await readBodyPrefix(response.body, errorBodyLimits);
       const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers['retry-after'], service.clock.nowMs()) : undefined;
       const redacted = redactSecrets(text, secrets);
-      throw toServiceError(service.name, what, httpStatusFailure(statusCode, errorDetail(redacted), retryAfterMs), parseJson(redacted) ?? redacted);
+      throw toServiceError(service.name, what, httpStatusFailure(statusCode, errorDetail(redacted), retryAfterMs), redacted === '' ? undefined : (parseJson(redacted) ?? redacted));
     }
     const limits = { keepBytes: service.maxResponseBytes, drainBytes: service.maxResponseBytes };
     const { text, truncated } = await readBodyPrefix(response.body, limits);

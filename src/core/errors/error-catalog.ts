@@ -30,6 +30,8 @@ export const errorCatalog = {
   notification_not_found: { status: 404, message: 'No notification with this id.' },
   delivery_not_found: { status: 404, message: 'No delivery with this id.' },
   delivery_not_retryable: { status: 409, message: 'Only a FAILED or EXPIRED delivery can be retried.' },
+  verify_token_invalid: { status: 403, message: 'The hub.verify_token does not match this endpoint\'s verify_token.' },
+  handshake_invalid: { status: 400, message: 'A subscription check needs hub.mode=subscribe, hub.verify_token and hub.challenge.' },
   ip_not_allowed: { status: 403, message: 'The client address is not in this endpoint\'s allowlist.' },
   rate_limited: { status: 429, message: 'Too many requests; retry after the time given in Retry-After.' },
   payload_too_large: { status: 413, message: 'The body exceeds this endpoint\'s size limit.' },

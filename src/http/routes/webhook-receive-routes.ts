@@ -10,6 +10,8 @@ import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
 import type { CompiledRoute } from '../../routing/compiled-route.js';
 import { awaitSyncResponse } from '../../runs/await-sync-response.js';
 import type { RunCompletions } from '../../runs/run-completions.js';
+import { constantTimeEqual } from '../../crypto/constant-time-equal.js';
+import { hashApiKey } from '../../crypto/hash-api-key.js';
 import type { AppDeps } from '../app-deps.js';
 import { EndpointIdParams } from '../schemas/webhook-schemas.js';
 
@@ -84,6 +86,11 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
 
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const state = request.webhookState as WebhookRequestState;
+    // The subscription handshake (GET) has no body to check.
+    if (request.method === 'GET') {
+      done(null, payload);
+      return;
+    }
     if (bodyKindFor(state.inbound.mediaType) === undefined) {
       done(new ApiError('unsupported_media_type', `Content type "${state.inbound.mediaType}" is not accepted; send JSON, form, XML, text or octet-stream.`));
       return;
@@ -182,6 +189,30 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       }
     }
   };
+  /**
+   * Meta's (WhatsApp Cloud API's) subscription check: `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`
+   * answers the challenge as text when the token matches the endpoint's verify_token (compared as
+   * hashes, in constant time). Stores nothing; refusals are request-logged like any other.
+   */
+  const handshake = async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = request.webhookState as WebhookRequestState;
+    const expected = state.resolved.endpoint.verifyTokenHash;
+    if (expected === null) throw new ApiError('route_not_found', `No route GET ${state.inbound.path}: the endpoint has no verify_token, so it answers no subscription check.`);
+    const query = request.query as Record<string, string | string[] | undefined>;
+    const one = (name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
+    const mode = one('hub.mode');
+    const token = one('hub.verify_token');
+    const challenge = one('hub.challenge');
+    if (mode !== 'subscribe' || token === undefined || challenge === undefined) throw new ApiError('handshake_invalid');
+    if (!constantTimeEqual(hashApiKey(token), expected)) throw new ApiError('verify_token_invalid');
+    state.logged = true;
+    return reply.status(200).type('text/plain; charset=utf-8').send(challenge);
+  };
+  const handshakeSchema = { tags: ['receiving'], summary: 'Answer a Meta/WhatsApp subscription check (hub.challenge) for an endpoint with a verify_token' };
+  // GET /integration/webhooks/{id} is the management API's (the endpoint's settings); the check is answered on the other receive paths.
+  app.get('/api/v1/integrations/webhook/:endpoint_id', { schema: { ...handshakeSchema, params: EndpointIdParams } }, handshake);
+  app.get('/*', { schema: { hide: true } }, handshake);
+
   app.post('/integration/webhooks/:endpoint_id', { schema: receiveSchema('Receive a webhook') }, handler);
   app.post('/api/v1/integrations/webhook/:endpoint_id', { schema: receiveSchema('Receive a webhook (seed 004 path)') }, handler);
   // Extra paths registered per endpoint (e.g. /webhooks/chainsync/alert); static routes always win over this.

@@ -35,6 +35,9 @@ export const RegisterEndpointBody = Type.Object(
       Type.Object({ scheme: Type.String({ minLength: 1 }) }, { additionalProperties: true, description: 'Scheme name plus its options (docs/verification.md).' }),
     ),
     api_key: Type.Optional(Type.String({ minLength: 8, maxLength: 1024, description: 'Second factor checked in X-API-Key; stored hashed.' })),
+    verify_token: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1024, description: 'Meta/WhatsApp subscription check: GET with hub.mode=subscribe and this hub.verify_token answers hub.challenge. Stored hashed.' }),
+    ),
     ip_allowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })),
     rate_limit: Type.Optional(RateLimit),
     path: Type.Optional(Type.String({ pattern: '^/[A-Za-z0-9/_.~-]{1,255}$', description: 'An extra path this endpoint also listens on.' })),

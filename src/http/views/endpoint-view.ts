@@ -10,6 +10,7 @@ export function endpointView(endpoint: WebhookEndpoint) {
     retry_config: endpoint.retryConfig,
     verification: { scheme: endpoint.verification.scheme, ...endpoint.verification.options },
     api_key_configured: endpoint.apiKeyHash !== null,
+    verify_token_configured: endpoint.verifyTokenHash !== null,
     ip_allowlist: endpoint.ipAllowlist,
     rate_limit: endpoint.rateLimit,
     idempotency: endpoint.idempotency,

@@ -9,6 +9,8 @@ export interface EndpointRegistration {
   readonly retry_config?: Readonly<Record<string, unknown>> | undefined;
   readonly verification?: ({ readonly scheme: string } & Readonly<Record<string, unknown>>) | undefined;
   readonly api_key?: string | undefined;
+  /** Meta's (WhatsApp's) `hub.verify_token`: GET on a receive path answers its `hub.challenge` when it matches. */
+  readonly verify_token?: string | undefined;
   readonly ip_allowlist?: readonly string[] | undefined;
   readonly rate_limit?: RateLimitSetting | undefined;
   readonly path?: string | undefined;

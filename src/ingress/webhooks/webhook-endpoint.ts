@@ -18,6 +18,8 @@ export interface WebhookEndpoint {
   readonly retryConfig: unknown;
   readonly verification: { readonly scheme: string; readonly options: Readonly<Record<string, unknown>> };
   readonly apiKeyHash: string | null;
+  /** Set when the endpoint answers Meta's GET subscription handshake. */
+  readonly verifyTokenHash: string | null;
   readonly ipAllowlist: readonly string[];
   readonly rateLimit: RateLimitSetting | null;
   readonly idempotency: ValueSource | null;
@@ -40,6 +42,7 @@ export function endpointFromRow(row: Selectable<WebhookEndpointsTable>): Webhook
     retryConfig: row.retry_config === null ? null : JSON.parse(row.retry_config),
     verification: { scheme, options },
     apiKeyHash: row.api_key_hash,
+    verifyTokenHash: row.verify_token_hash ?? null,
     ipAllowlist: JSON.parse(row.ip_allowlist) as string[],
     rateLimit: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as RateLimitSetting),
     idempotency: row.idempotency === null ? null : (JSON.parse(row.idempotency) as ValueSource),

@@ -8,6 +8,7 @@ import { migration0006EventRouting } from './0006-event-routing.js';
 import { migration0007Delivery } from './0007-delivery.js';
 import { migration0008JobClaimIndex } from './0008-job-claim-index.js';
 import { migration0009DeliverySequenceUnique } from './0009-delivery-sequence-unique.js';
+import { migration0010EndpointVerifyToken } from './0010-endpoint-verify-token.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -20,4 +21,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0007-delivery': migration0007Delivery,
   '0008-job-claim-index': migration0008JobClaimIndex,
   '0009-delivery-sequence-unique': migration0009DeliverySequenceUnique,
+  '0010-endpoint-verify-token': migration0010EndpointVerifyToken,
 };
