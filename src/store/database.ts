@@ -14,6 +14,8 @@ export interface WebhookEndpointsTable {
   api_key_hash: string | null;
   /** Hash (crypto/hash-api-key) of the subscription verify token Meta's GET handshake presents, or null. */
   verify_token_hash?: string | null;
+  /** JSON `{json_pointer, max_items}`: a request whose body holds an array there becomes one event per item; null: one event per request. */
+  split?: string | null;
   ip_allowlist: string; // JSON string[]
   rate_limit: string | null; // JSON {requests, per_seconds}
   idempotency: string | null; // JSON {header} | {json_pointer}

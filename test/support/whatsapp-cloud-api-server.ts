@@ -62,6 +62,8 @@ export interface WhatsAppSentMessage {
   readonly waId: string;
   readonly body: string;
   readonly previewUrl: boolean;
+  /** `biz_opaque_callback_data`, when the request carried it. */
+  readonly callbackData?: string;
   readonly token: string;
 }
 
@@ -102,7 +104,7 @@ const version = 'v21.0';
  * A local stand-in for the WhatsApp Cloud API (Graph `v21.0`) on 127.0.0.1:
  * - `POST /v21.0/{phone_number_id}/messages` with `Authorization: Bearer`: 401 code 190 for an
  *   unknown token, 400 code 100 subcode 33 for a number the token may not use; checks
- *   `messaging_product: "whatsapp"`, `to` and a text `body` (≤ 4,096 characters), test-mode
+ *   `messaging_product: "whatsapp"`, `recipient_type`, `to` and a text `body` (≤ 4,096 characters), test-mode
  *   recipients (131030), and answers `{messaging_product, contacts: [{input, wa_id}], messages: [{id: "wamid.…"}]}`;
  * - `GET /v21.0/{phone_number_id}`: the phone number object (`verified_name`, `display_phone_number`, `quality_rating`, …).
  * Anything else is 400 code 100, as Graph answers unknown paths.
@@ -198,6 +200,7 @@ function acceptMessage(body: unknown, number: WhatsAppPhoneNumberSeed, token: st
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const invalid = (message: string, code = 100): GraphErrorReply => ({ status: 400, code, message });
   if (fields.messaging_product !== 'whatsapp') return invalid('(#100) The parameter messaging_product is required.');
+  if (fields.recipient_type !== undefined && fields.recipient_type !== 'individual') return invalid('(#100) Param recipient_type must be one of {INDIVIDUAL, GROUP}');
   if (typeof fields.to !== 'string' || fields.to === '') return invalid('(#100) The parameter to is required.');
   if ((fields.type ?? 'text') !== 'text') return invalid(`(#100) Param type must be one the stand-in supports: text`);
   const text = (typeof fields.text === 'object' && fields.text !== null ? fields.text : {}) as { body?: unknown; preview_url?: unknown };
@@ -206,7 +209,8 @@ function acceptMessage(body: unknown, number: WhatsAppPhoneNumberSeed, token: st
   const waId = fields.to.replace(/\D/g, '');
   if (waId.length < 7 || waId.length > 15) return { status: 400, code: 131009, message: '(#131009) Parameter value is not valid', details: `Invalid WhatsApp phone number: ${fields.to}` };
   if (number.allowedRecipients !== undefined && !number.allowedRecipients.includes(waId)) return graphErrors.recipientNotAllowed;
-  return { id: newWamid(), phoneNumberId: number.phoneNumberId, to: fields.to, waId, body: text.body, previewUrl: text.preview_url === true, token };
+  const callbackData = typeof fields.biz_opaque_callback_data === 'string' ? { callbackData: fields.biz_opaque_callback_data } : {};
+  return { id: newWamid(), phoneNumberId: number.phoneNumberId, to: fields.to, waId, body: text.body, previewUrl: text.preview_url === true, ...callbackData, token };
 }
 
 function phoneNumberObject(number: WhatsAppPhoneNumberSeed): Record<string, unknown> {

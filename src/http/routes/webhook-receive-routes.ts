@@ -136,15 +136,34 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       '200 {event_id, status: "duplicate"} for a repeated idempotency key, 200 {status: "ignored"} for an unsubscribed event type. See docs/webhooks.md.',
     params: EndpointIdParams,
   });
-  /** The sync route's answer for `run` (rendered, failed, or 202 while it is not done). */
-  const answerSync = async (reply: FastifyReply, eventId: string, run: { readonly id: string; readonly route: CompiledRoute }, completions: RunCompletions) => {
+  /** The sync route's answer for `run`: rendered, a failure (as the catalog's error), or 202 while it is not done. */
+  const syncAnswer = async (eventId: string, run: { readonly id: string; readonly route: CompiledRoute }, completions: RunCompletions): Promise<{ status: number; body: unknown; location?: string }> => {
     const response = await awaitSyncResponse({ db: deps.store.db, completions, clock: deps.clock }, run);
-    if (response.kind === 'rendered') return reply.status(response.status).send(response.body);
-    if (response.kind === 'failed') throw new ApiError(response.code, response.message, { event_id: eventId, run_id: response.runId });
-    return reply
-      .status(202)
-      .header('location', `/api/v1/runs/${response.runId}`)
-      .send({ event_id: eventId, status: 'accepted', run_id: response.runId, run_status: response.status, status_url: `/api/v1/runs/${response.runId}` });
+    if (response.kind === 'rendered') return { status: response.status, body: response.body };
+    if (response.kind === 'failed') {
+      const error = new ApiError(response.code, response.message, { event_id: eventId, run_id: response.runId });
+      return { status: error.status, body: error.toBody() };
+    }
+    return {
+      status: 202,
+      body: { event_id: eventId, status: 'accepted', run_id: response.runId, run_status: response.status, status_url: `/api/v1/runs/${response.runId}` },
+      location: `/api/v1/runs/${response.runId}`,
+    };
+  };
+  const answerSync = async (reply: FastifyReply, eventId: string, run: { readonly id: string; readonly route: CompiledRoute }, completions: RunCompletions) => {
+    const answer = await syncAnswer(eventId, run, completions);
+    // A failed run's answer is the catalog error it stands for (502 run_failed, 500 response_render_failed).
+    if (answer.location !== undefined) void reply.header('location', answer.location);
+    return reply.status(answer.status).send(answer.body);
+  };
+  /** One batch item's result: its outcome, and its synchronous answer when its route gives one. */
+  const batchItem = async (item: Extract<WebhookOutcome, { kind: 'batch' }>['items'][number], index: number) => {
+    if (item.kind === 'ignored') return { index, status: 'ignored', event_type: item.eventType };
+    const sync = deps.runs === undefined ? undefined : item.kind === 'accepted' ? item.runs.find((run) => run.route.respond.mode === 'sync') : await syncRunOf(item.eventId);
+    const base = { index, event_id: item.eventId, status: item.kind };
+    if (sync === undefined || deps.runs === undefined) return base;
+    const answer = await syncAnswer(item.eventId, sync, deps.runs.completions);
+    return { ...base, response_status: answer.status, response: answer.body };
   };
   /** The first run of an event whose (current) route answers synchronously. */
   const syncRunOf = async (eventId: string): Promise<{ readonly id: string; readonly route: CompiledRoute } | undefined> => {
@@ -183,6 +202,12 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
         return reply.status(200).type(outcome.contentType).send(outcome.body);
       case 'rejected':
         throw new ApiError(outcome.code, outcome.message);
+      case 'batch': {
+        // Each item as a webhook of its own would have been answered; 200 once any item had a synchronous answer.
+        const results = await Promise.all(outcome.items.map(batchItem));
+        const answered = results.some((result) => 'response' in result);
+        return reply.status(answered ? 200 : 202).send({ status: 'accepted', count: results.length, results });
+      }
       default: {
         const unreachable: never = outcome;
         throw new Error(`Unhandled outcome ${JSON.stringify(unreachable)}`);

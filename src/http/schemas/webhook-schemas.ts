@@ -42,6 +42,15 @@ export const RegisterEndpointBody = Type.Object(
     rate_limit: Type.Optional(RateLimit),
     path: Type.Optional(Type.String({ pattern: '^/[A-Za-z0-9/_.~-]{1,255}$', description: 'An extra path this endpoint also listens on.' })),
     idempotency: Type.Optional(ValueSource),
+    split: Type.Optional(
+      Type.Object(
+        {
+          json_pointer: Type.String({ maxLength: 500, pattern: '^(/.*)?$', description: 'Where the array of items is ("" for a body that is an array).' }),
+          max_items: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+        },
+        { additionalProperties: false, description: 'Batch endpoint: one event per item; idempotency and event_type pointers are read in each item.' },
+      ),
+    ),
     event_type: Type.Optional(ValueSource),
     max_payload_bytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 * 1024 * 1024 })),
     allow_unsigned: Type.Optional(Type.Boolean()),

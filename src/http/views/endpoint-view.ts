@@ -14,6 +14,7 @@ export function endpointView(endpoint: WebhookEndpoint) {
     ip_allowlist: endpoint.ipAllowlist,
     rate_limit: endpoint.rateLimit,
     idempotency: endpoint.idempotency,
+    split: endpoint.split,
     event_type: endpoint.eventType,
     max_payload_bytes: endpoint.maxPayloadBytes,
     allow_unsigned: endpoint.allowUnsigned,

@@ -1,4 +1,4 @@
-import type { RateLimitSetting, ValueSource } from './webhook-endpoint.js';
+import type { RateLimitSetting, SplitSetting, ValueSource } from './webhook-endpoint.js';
 
 /** The body of `POST /integration/webhooks/register` (seed 002's fields plus Switchboard's), after schema validation. */
 export interface EndpointRegistration {
@@ -11,6 +11,8 @@ export interface EndpointRegistration {
   readonly api_key?: string | undefined;
   /** Meta's (WhatsApp's) `hub.verify_token`: GET on a receive path answers its `hub.challenge` when it matches. */
   readonly verify_token?: string | undefined;
+  /** Batch endpoint: the array at `json_pointer` ('' is the whole body) is split into one event per item. */
+  readonly split?: (Omit<SplitSetting, 'max_items'> & { readonly max_items?: number | undefined }) | undefined;
   readonly ip_allowlist?: readonly string[] | undefined;
   readonly rate_limit?: RateLimitSetting | undefined;
   readonly path?: string | undefined;

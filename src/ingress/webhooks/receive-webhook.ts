@@ -3,7 +3,7 @@ import { newId } from '../../core/new-id.js';
 import { hashApiKey } from '../../crypto/hash-api-key.js';
 import { constantTimeEqual } from '../../crypto/constant-time-equal.js';
 import type { EventRouter } from '../../runs/event-router.js';
-import type { EventsTable } from '../../store/database.js';
+import type { EventsTable, WebhookRequestLogsTable } from '../../store/database.js';
 import { eventEnvelopeFromParts } from '../../store/events/event-envelope-from-row.js';
 import type { VerificationResult } from '../verify/verification-scheme.js';
 import type { ResolvedEndpoint } from './endpoint-directory.js';
@@ -47,10 +47,15 @@ export async function receiveWebhook(
   const parsed = parseWebhookBody(bodyKind, rawBody);
   if (!parsed.ok) return reject('body_invalid', parsed.message);
 
-  const eventType =
-    valueFrom(endpoint.eventType, request.headers, parsed.data) ?? verification.eventType ?? topLevelString(parsed.data, 'type') ?? DEFAULT_EVENT_TYPE;
-  const idempotencyKey = endpoint.idempotency !== null ? valueFrom(endpoint.idempotency, request.headers, parsed.data) : verification.idempotencyKey;
+  let items: readonly unknown[] | undefined;
+  if (endpoint.split !== null) {
+    const found = endpoint.split.json_pointer === '' ? parsed.data : resolveJsonPointer(parsed.data, endpoint.split.json_pointer);
+    if (!Array.isArray(found)) return reject('body_invalid', `A batch needs an array at ${endpoint.split.json_pointer === '' ? 'the top level' : endpoint.split.json_pointer}.`);
+    if (found.length > endpoint.split.max_items) return reject('body_invalid', `A batch may hold at most ${endpoint.split.max_items} items; this one holds ${found.length}.`);
+    items = found;
+  }
 
+  const logBaseFor = (): WebhookRequestLogsTable => ({ ...logBase, id: newId(nowMs), outcome: 'accepted', status_code: 202 });
   const logBase = {
     id: newId(nowMs),
     endpoint_id: endpoint.endpointId,
@@ -70,6 +75,46 @@ export async function receiveWebhook(
     return { kind: 'handshake', ...verification.handshake };
   }
 
+  if (items !== undefined) {
+    // One event per item, each with its own type, idempotency key and runs (one request-log row each, same request id).
+    const outcomes = await Promise.all(
+      items.map((item) => {
+        const facts = { data: item, dataJson: JSON.stringify(item ?? null), mediaType: 'application/json' };
+        return recordEvent({ writer, router, endpoint, request, verification, facts, log: logBaseFor(), nowMs });
+      }),
+    );
+    return { kind: 'batch', items: outcomes };
+  }
+  const facts = { data: parsed.data, dataJson: parsed.dataJson, dataBase64: parsed.dataBase64, mediaType: request.mediaType };
+  return recordEvent({ writer, router, endpoint, request, verification, facts, log: logBaseFor(), nowMs });
+}
+
+/** The parts of one event that come from the body (a batch item's, or the whole request's). */
+interface EventFacts {
+  readonly data: unknown;
+  readonly dataJson?: string | undefined;
+  readonly dataBase64?: string | undefined;
+  readonly mediaType: string;
+}
+
+/** Builds one event from a verified request, plans its runs and commits it with them (or records it ignored). */
+async function recordEvent(args: {
+  readonly writer: IngestWriter;
+  readonly router: EventRouter | undefined;
+  readonly endpoint: ResolvedEndpoint['endpoint'];
+  readonly request: InboundWebhook;
+  readonly verification: Extract<VerificationResult, { ok: true }>;
+  readonly facts: EventFacts;
+  readonly log: WebhookRequestLogsTable;
+  readonly nowMs: number;
+}): Promise<Extract<WebhookOutcome, { kind: 'accepted' | 'duplicate' | 'ignored' }>> {
+  const { writer, router, endpoint, request, verification, facts, nowMs } = args;
+  const logBase = args.log;
+  const parsed = { data: facts.data, dataJson: facts.dataJson, dataBase64: facts.dataBase64 };
+  const eventType =
+    valueFrom(endpoint.eventType, request.headers, parsed.data) ?? verification.eventType ?? topLevelString(parsed.data, 'type') ?? DEFAULT_EVENT_TYPE;
+  const idempotencyKey = endpoint.idempotency !== null ? valueFrom(endpoint.idempotency, request.headers, parsed.data) : verification.idempotencyKey;
+
   if (endpoint.events.length > 0 && !endpoint.events.some((pattern) => globMatch(pattern, eventType))) {
     await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'event_not_subscribed', status_code: 200 } });
     return { kind: 'ignored', eventType };
@@ -86,14 +131,14 @@ export async function receiveWebhook(
     subject: null,
     time: new Date(nowMs).toISOString(),
     received_at: request.receivedAtMs,
-    datacontenttype: request.mediaType === '' ? 'application/octet-stream' : request.mediaType,
+    datacontenttype: facts.mediaType === '' ? 'application/octet-stream' : facts.mediaType,
     data: parsed.dataJson ?? null,
     data_base64: parsed.dataBase64 ?? null,
     extensions: JSON.stringify(extensions),
     idempotency_key: idempotencyKey ?? null,
   };
   const planned = router === undefined ? [] : await router.plan(eventEnvelopeFromParts(event, parsed.data, extensions), nowMs);
-  const result = await writer.submit({ event, log: { ...logBase, outcome: 'accepted', status_code: 202 }, runs: planned.map((run) => run.rows) });
+  const result = await writer.submit({ event, log: logBase, runs: planned.map((run) => run.rows) });
   if (result.outcome === 'logged') throw new Error('An event item was committed without an event outcome');
   if (result.outcome === 'duplicate') return { kind: 'duplicate', eventId: result.eventId };
   return { kind: 'accepted', eventId: result.eventId, runs: planned.map((run) => ({ id: run.rows.run.id, route: run.route })) };

@@ -4,6 +4,12 @@ import type { WebhookEndpointsTable } from '../../store/database.js';
 /** Where a value comes from in an inbound request: a header, or a JSON pointer into the body. */
 export type ValueSource = { readonly header: string } | { readonly json_pointer: string };
 
+/** Where a batch request's items are, and how many one request may carry. */
+export interface SplitSetting {
+  readonly json_pointer: string;
+  readonly max_items: number;
+}
+
 export interface RateLimitSetting {
   readonly requests: number;
   readonly per_seconds: number;
@@ -20,6 +26,8 @@ export interface WebhookEndpoint {
   readonly apiKeyHash: string | null;
   /** Set when the endpoint answers Meta's GET subscription handshake. */
   readonly verifyTokenHash: string | null;
+  /** Set for batch endpoints: each item of the array at `json_pointer` is an event of its own. */
+  readonly split: SplitSetting | null;
   readonly ipAllowlist: readonly string[];
   readonly rateLimit: RateLimitSetting | null;
   readonly idempotency: ValueSource | null;
@@ -43,6 +51,7 @@ export function endpointFromRow(row: Selectable<WebhookEndpointsTable>): Webhook
     verification: { scheme, options },
     apiKeyHash: row.api_key_hash,
     verifyTokenHash: row.verify_token_hash ?? null,
+    split: row.split === null || row.split === undefined ? null : (JSON.parse(row.split) as SplitSetting),
     ipAllowlist: JSON.parse(row.ip_allowlist) as string[],
     rateLimit: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as RateLimitSetting),
     idempotency: row.idempotency === null ? null : (JSON.parse(row.idempotency) as ValueSource),

@@ -13,4 +13,6 @@ export type WebhookOutcome =
   | { readonly kind: 'duplicate'; readonly eventId: string }
   | { readonly kind: 'ignored'; readonly eventType: string }
   | { readonly kind: 'handshake'; readonly contentType: string; readonly body: string }
-  | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly message: string };
+  | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly message: string }
+  /** A batch endpoint's request: what became of each item, in order. */
+  | { readonly kind: 'batch'; readonly items: ReadonlyArray<Extract<WebhookOutcome, { kind: 'accepted' | 'duplicate' | 'ignored' }>> };
