@@ -301,6 +301,85 @@ export interface TestDeliveriesTable {
   created_at: number;
 }
 
+/** Seed 000's alerts: one row per ChainSync alert, with what the agents found. */
+export interface AlertsTable {
+  alert_id: string;
+  /** The event the alert arrived as. */
+  event_id: string | null;
+  alert_type: string | null;
+  severity: string | null;
+  description: string | null;
+  affected_systems: string; // JSON string[]
+  detected_at: string | null;
+  urgency_level: string | null;
+  urgency_score: number | null;
+  root_cause: string | null;
+  rca: string | null; // JSON, the rca agent's output
+  /** COMPLIANT | NON_COMPLIANT */
+  compliance_status: string | null;
+  compliance: string | null; // JSON, the compliance agent's output
+  meeting_created: number;
+  meeting_id: string | null;
+  /** analyzed → meeting_scheduled → chainsync_updated (meeting_pending while Slotify cannot be reached). */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Seed 000's meetings: Slotify meetings created for alerts. */
+export interface MeetingsTable {
+  meeting_id: string;
+  alert_id: string | null;
+  meeting_url: string;
+  title: string;
+  description: string | null;
+  scheduled_time: string | null;
+  duration_minutes: number | null;
+  attendees: string; // JSON string[]
+  urgency_level: string | null;
+  why_scheduled: string | null;
+  discussion_points: string; // JSON string[]
+  /** scheduled | completed | cancelled */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Seed 003's leads: someone who wrote to a user on a platform, and where their meeting stands. */
+export interface LeadsTable {
+  lead_id: string;
+  user_id: string;
+  platform: string;
+  contact: string;
+  name: string | null;
+  /** new → link_sent → scheduled | canceled */
+  status: string;
+  intent: string | null;
+  last_message: string | null;
+  booking_url: string | null;
+  fallback: number;
+  calendly_event_uri: string | null;
+  meeting_start: string | null;
+  email: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Seed 003's per-user platform connections (calendly, whatsapp). */
+export interface PlatformIntegrationsTable {
+  user_id: string;
+  platform: string;
+  /** Ciphertext of the JSON credentials (tokens); never returned. */
+  credentials: string | null;
+  settings: string; // JSON
+  status: string;
+  health: string | null; // JSON of the last health check
+  meetings_scheduled: number;
+  links_created: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_endpoint_secrets: WebhookEndpointSecretsTable;
@@ -320,6 +399,10 @@ export interface Database {
   delivery_logs: DeliveryLogsTable;
   delivery_attempts: DeliveryAttemptsTable;
   test_deliveries: TestDeliveriesTable;
+  alerts: AlertsTable;
+  meetings: MeetingsTable;
+  leads: LeadsTable;
+  platform_integrations: PlatformIntegrationsTable;
 }
 
 /** A connection or a transaction: store functions take either, and the caller owns the transaction. */

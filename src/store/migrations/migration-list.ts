@@ -10,6 +10,7 @@ import { migration0008JobClaimIndex } from './0008-job-claim-index.js';
 import { migration0009DeliverySequenceUnique } from './0009-delivery-sequence-unique.js';
 import { migration0010EndpointVerifyToken } from './0010-endpoint-verify-token.js';
 import { migration0011EndpointSplit } from './0011-endpoint-split.js';
+import { migration0012SeedFlows } from './0012-seed-flows.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -24,4 +25,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0009-delivery-sequence-unique': migration0009DeliverySequenceUnique,
   '0010-endpoint-verify-token': migration0010EndpointVerifyToken,
   '0011-endpoint-split': migration0011EndpointSplit,
+  '0012-seed-flows': migration0012SeedFlows,
 };
