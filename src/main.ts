@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
-import { actionRegistry } from './actions/action-registry.js';
+import { createBuiltinActions } from './actions/builtin-actions.js';
+import { enabledFlows } from './flows/enabled-flows.js';
 import { createAgentServices } from './agents/agent-services.js';
 import { ConfigError } from './config/config-error.js';
 import type { SwitchboardConfig } from './config/config-schema.js';
@@ -123,8 +124,21 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       clock,
       ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
     });
+    // The built-in actions and their services (Slotify, ChainSync, Calendly, WhatsApp, the seed flows' records).
+    const actions = createBuiltinActions({
+      config,
+      db: store.db,
+      clock,
+      logger,
+      platforms: { credentialsFor: async () => undefined, recordLink: async () => {} },
+    });
+    opened.push(() => actions.close());
+    const actionRegistry = actions.registry;
     const routeRegistries = { agents: agentServices.registry, actions: actionRegistry };
-    const configRoutes = await syncConfigRoutes(store.db, config.routes, routeRegistries, clock.nowMs());
+    // The enabled seed flows install their endpoints and routes with the file's own.
+    const flows = enabledFlows(config.flows);
+    if (!flows.ok) throw new ConfigError(`Invalid configuration:\n  ${flows.message}`);
+    const configRoutes = await syncConfigRoutes(store.db, [...config.routes, ...flows.routes], routeRegistries, clock.nowMs());
     if (!configRoutes.ok) throw new ConfigError(`Invalid configuration:\n  ${configRoutes.message}`);
     const routeTable = createRouteTable({ db: store.db, registries: routeRegistries, logger });
     await routeTable.reload();
@@ -237,7 +251,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const configEndpoints = await syncConfigEndpoints(
       store,
       secretBox,
-      config.endpoints as unknown as EndpointRegistration[],
+      [...(config.endpoints as unknown as EndpointRegistration[]), ...flows.endpoints],
       { maxPayloadBytes: config.webhooks.default_max_payload_bytes, toleranceSeconds: config.webhooks.default_tolerance_seconds, rateLimit: config.webhooks.default_rate_limit },
       clock.nowMs(),
     );
@@ -323,6 +337,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
           await jobBatcher.drain();
           // After the runs: their last commits may have written notifications for the relay.
           await delivery.close(config.runs.drain_timeout_ms);
+          await actions.close();
           if (drained?.drained === false) logger.warn('runs still executing at shutdown are left to their leases; another process (or the next start) resumes them');
           if (notifier instanceof PostgresJobNotifier) await notifier.stop();
           await sqliteWriter?.close();

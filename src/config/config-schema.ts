@@ -3,6 +3,8 @@ import { PolicySchema } from '../agents/builtin/compliance.js';
 import { TeamMappingSchema } from '../agents/builtin/meeting-context.js';
 import { ActionsConfigSchema } from './actions-config-schema.js';
 import { DeliveryConfigSchema } from './delivery-config-schema.js';
+import { FlowsConfigSchema } from './flows-config-schema.js';
+import { SchedulingConfigSchema } from './scheduling-config-schema.js';
 
 const RateLimit = Type.Object(
   { requests: Type.Integer({ minimum: 1 }), per_seconds: Type.Number({ exclusiveMinimum: 0 }) },
@@ -161,6 +163,10 @@ export const ConfigSchema = Type.Object(
     delivery: DeliveryConfigSchema,
     /** The built-in actions' external services: Slotify, ChainSync, Calendly, WhatsApp (docs/actions.md). */
     actions: ActionsConfigSchema,
+    /** When meetings for alerts are held: urgency deadlines and attendees' working hours (docs/chainsync.md). */
+    scheduling: SchedulingConfigSchema,
+    /** The seed systems' flows, built in: enabling one installs its endpoints and routes (docs/chainsync.md, docs/leads.md). */
+    flows: FlowsConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -9,6 +9,7 @@ import type { AppDeps } from './app-deps.js';
 import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { agentRoutes } from './routes/agent-routes.js';
+import { alertMeetingRoutes } from './routes/alert-meeting-routes.js';
 import { deliveryApiRoutes } from './routes/delivery-api-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps);
   await app.register(agentRoutes, deps);
+  await app.register(alertMeetingRoutes, deps);
   await app.register(webhookManagementRoutes, deps);
   await app.register(eventRoutes, deps);
   await app.register(runApiRoutes, deps);

@@ -17,6 +17,11 @@ export const CreateMeetingInputSchema = Type.Object({
   attendees: Type.Optional(Attendees),
   /** The alert the meeting is about (the seed passes the ChainSync alert id). */
   alert_reference: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The Idempotency-Key Slotify gets instead of the step's: e.g. `"alert:" & event.data.alert_id`, so
+   * the same alert arriving twice (by two endpoints, say) still makes one meeting.
+   */
+  idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
 });
 export type CreateMeetingInput = Static<typeof CreateMeetingInputSchema>;
 

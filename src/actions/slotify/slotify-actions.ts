@@ -48,7 +48,10 @@ export function createSlotifyActions(options: SlotifyActionsOptions): AnyAction[
     description: 'Schedules a Slotify meeting (title, time, duration, attendees, alert reference) and returns it with its link.',
     inputSchema: CreateMeetingInputSchema,
     outputSchema: CreatedMeetingSchema,
-    run: async (ctx, input) => slotify().createMeeting({ ...input, attendees: input.attendees ?? [] }, call(ctx)),
+    run: async (ctx, input) => {
+      const { idempotency_key: idempotencyKey, ...meeting } = input;
+      return slotify().createMeeting({ ...meeting, attendees: meeting.attendees ?? [] }, { idempotencyKey: idempotencyKey ?? ctx.idempotencyKey });
+    },
   };
   const getMeeting: Action<GetMeetingInput, SlotifyMeeting> = {
     name: 'slotify.get_meeting',
