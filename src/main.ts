@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createBuiltinActions } from './actions/builtin-actions.js';
+import { createLeadActions } from './leads/lead-actions.js';
+import { createPlatformCredentials } from './leads/platform-credentials.js';
 import { enabledFlows } from './flows/enabled-flows.js';
 import { createAgentServices } from './agents/agent-services.js';
 import { ConfigError } from './config/config-error.js';
@@ -124,13 +126,17 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       clock,
       ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
     });
+    const secretBox = createSecretBox(keys.secretKey);
     // The built-in actions and their services (Slotify, ChainSync, Calendly, WhatsApp, the seed flows' records).
+    // Calendly and WhatsApp steps use the user's own account from /api/integrations when they connected one.
+    const platforms = createPlatformCredentials({ db: store.db, secretBox });
     const actions = createBuiltinActions({
       config,
       db: store.db,
       clock,
       logger,
-      platforms: { credentialsFor: async () => undefined, recordLink: async () => {} },
+      platforms,
+      extra: createLeadActions({ db: store.db, clock, credentials: platforms }),
     });
     opened.push(() => actions.close());
     const actionRegistry = actions.registry;
@@ -167,7 +173,6 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     } else {
       notifier = new InProcessJobNotifier();
     }
-    const secretBox = createSecretBox(keys.secretKey);
     // Deliveries: channels, integration defaults (health-checked now), the dispatcher and the outbox relay.
     const delivery = await startDelivery({
       config: config.delivery,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { SwitchboardConfig } from '../config/config-schema.js';
 import type { Db } from '../store/database.js';
+import type { PlatformCredentials } from '../leads/platform-credentials.js';
 import { createAlertMeetingActions } from '../chainsync/alert-meeting-actions.js';
 import type { AnyAction } from './action.js';
 import { createActionRegistry, type ActionRegistry } from './action-registry.js';
@@ -15,11 +16,7 @@ import { createWhatsAppActions } from './whatsapp/whatsapp-actions.js';
 import { createWhatsAppService } from './whatsapp/whatsapp-service.js';
 
 /** What user-scoped actions read a user's platform credentials from (seed 003's `/api/integrations`). */
-export interface PlatformAccess {
-  credentialsFor(userId: string, platform: 'calendly' | 'whatsapp'): Promise<Record<string, unknown> | undefined>;
-  /** A Calendly link was created for the user (links_created + 1). */
-  recordLink(userId: string): Promise<void>;
-}
+export type PlatformAccess = Pick<PlatformCredentials, 'calendlyCredentials' | 'whatsappCredentials' | 'recordLink'>;
 
 /** The built-in actions and the connection pools they hold. */
 export interface BuiltinActions {
@@ -46,26 +43,19 @@ export function createBuiltinActions(deps: {
   const calendly = createCalendlyService(config.actions.calendly, { clock });
   const whatsapp = createWhatsAppService(config.actions.whatsapp, { clock });
   const services = [slotify, chainsync, calendly, whatsapp].filter((service): service is JsonService => service !== undefined);
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
   const actions: AnyAction[] = [
     ...createSlotifyActions({ settings: config.actions.slotify, ...(slotify === undefined ? {} : { service: slotify }) }),
     ...createChainSyncActions({ settings: config.actions.chainsync, ...(chainsync === undefined ? {} : { service: chainsync }) }),
     ...createCalendlyActions({
       settings: config.actions.calendly,
       service: calendly,
-      credentials: async (userId) => {
-        const found = await deps.platforms.credentialsFor(userId, 'calendly');
-        return found === undefined ? undefined : { access_token: text(found['access_token']), event_type: text(found['event_type'] ?? found['default_event_type']) };
-      },
+      credentials: (userId) => deps.platforms.calendlyCredentials(userId),
       recordLink: (userId) => deps.platforms.recordLink(userId),
     }),
     ...createWhatsAppActions({
       settings: config.actions.whatsapp,
       service: whatsapp,
-      credentials: async (userId) => {
-        const found = await deps.platforms.credentialsFor(userId, 'whatsapp');
-        return found === undefined ? undefined : { access_token: text(found['access_token'] ?? found['api_key']), phone_number_id: text(found['phone_number_id']) };
-      },
+      credentials: (userId) => deps.platforms.whatsappCredentials(userId),
     }),
     ...createAlertMeetingActions({ db: deps.db, clock, scheduling: config.scheduling }),
     ...(deps.extra ?? []),

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ApiError } from '../core/errors/api-error.js';
 import type { AppDeps } from './app-deps.js';
+import { platformIntegrationRoutes } from './routes/platform-integration-routes.js';
 import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { agentRoutes } from './routes/agent-routes.js';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runApiRoutes, deps);
   await app.register(routeRoutes, deps);
   await app.register(deliveryApiRoutes, deps);
+  await app.register(platformIntegrationRoutes, deps);
   await app.register(webhookReceiveRoutes, deps);
   return app;
 }

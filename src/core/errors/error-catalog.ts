@@ -24,6 +24,8 @@ export const errorCatalog = {
   integration_type_unknown: { status: 400, message: 'Unknown integration type; use SLACK, EMAIL, WEBHOOK, SMS or TEST.' },
   integration_config_invalid: { status: 422, message: 'The integration settings are invalid.' },
   integration_override_not_found: { status: 404, message: 'This user has no override of this integration.' },
+  platform_unknown: { status: 400, message: 'Unknown platform.' },
+  platform_integration_not_found: { status: 404, message: 'This user has not connected this platform.' },
   user_profile_not_found: { status: 404, message: 'No profile for this user.' },
   profile_invalid: { status: 422, message: 'The user profile is invalid.' },
   notification_invalid: { status: 422, message: 'The notification request is invalid.' },
