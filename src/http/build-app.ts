@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ApiError } from '../core/errors/api-error.js';
 import type { AppDeps } from './app-deps.js';
 import { platformIntegrationRoutes } from './routes/platform-integration-routes.js';
+import { leadRoutes } from './routes/lead-routes.js';
 import { drainThenClose } from './drain-then-close.js';
 import { errorHandler } from './error-handler.js';
 import { agentRoutes } from './routes/agent-routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(routeRoutes, deps);
   await app.register(deliveryApiRoutes, deps);
   await app.register(platformIntegrationRoutes, deps);
+  await app.register(leadRoutes, deps);
   await app.register(webhookReceiveRoutes, deps);
   return app;
 }

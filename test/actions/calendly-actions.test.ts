@@ -150,7 +150,7 @@ describe('calendly.create_scheduling_link', () => {
       const invitee = calendly.book(String(bookingUrl), { email: 'lead@example.com', name: 'Lena Lead', startTime: '2025-12-01T15:00:00.000Z' });
       const created = calendlyWebhook('invitee.created', { ...invitee, nowMs }, signingKey);
       const verified = calendlyScheme.verify({ rawBody: Buffer.from(created.body), headers: created.headers, url: 'https://switchboard.example/webhooks/calendly', contentType: 'application/json' }, [signingKey], { tolerance_seconds: 180 }, nowMs);
-      expect(verified).toEqual({ ok: true, eventType: 'invitee.created' });
+      expect(verified).toMatchObject({ ok: true, eventType: 'invitee.created' });
       const delivery = JSON.parse(created.body) as { event: string; created_by: string; payload: Record<string, unknown> & { tracking: unknown; scheduled_event: Record<string, unknown> } };
       expect(delivery).toMatchObject({ event: 'invitee.created', created_by: alice.uri, payload: { email: 'lead@example.com', name: 'Lena Lead', status: 'active' } });
       expect(delivery.payload.tracking).toEqual({ utm_source: 'switchboard', utm_medium: null, utm_campaign: null, utm_content: 'lead-42', utm_term: null, salesforce_uuid: null });
@@ -177,13 +177,14 @@ describe('calendly.create_scheduling_link', () => {
       expect(recorded).toEqual([]);
     });
 
-    it('when Calendly answers 5xx, with the event type it was making the link for', async () => {
+    it('when Calendly answers 5xx, with the event type it was making the link for and when to try again', async () => {
       calendly.failNext(1, 503, 'scheduling_links');
       const output = await runAction(action(), { user_id: 'user-alice' });
 
       expect(output).toMatchObject({ booking_url: fallbackUrl, fallback: true, reason: 'unavailable', event_type: alice.eventTypes[1]?.uri, event_type_name: 'Sales Call' });
       expect(output.message).toMatch(/HTTP 503/);
-      expect(output).not.toHaveProperty('retry_after');
+      // No Retry-After from Calendly: try again when the breaker would let a call through (half_open_after_ms).
+      expect(output).toMatchObject({ retry_after: 30 });
       expect(recorded).toEqual([]);
     });
 

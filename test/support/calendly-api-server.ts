@@ -414,10 +414,13 @@ function bookLink(
   const eventType = organizer?.eventTypes.find((candidate) => candidate.uri === link.owner);
   const param = (name: string): string | null => parsed.searchParams.get(name);
   const start = invitee.startTime ?? new Date(Date.now() + 86_400_000).toISOString();
+  // One booking is one scheduled event with one invitee: its created and canceled webhooks name both.
   return {
     email: invitee.email,
     name: invitee.name,
     apiUrl: url,
+    scheduledEventId: randomUUID(),
+    inviteeId: randomUUID(),
     eventName: eventType?.name ?? 'Meeting',
     eventTypeUri: link.owner,
     startTime: start,

@@ -23,8 +23,12 @@ const verify = (header: string, opts = options) =>
   calendlyScheme.verify(makeRequest({ body: BODY, headers: { 'Calendly-Webhook-Signature': header } }), [SIGNING_KEY], opts, NOW);
 
 describe('calendly', () => {
-  it('verifies the documented construction and reads the event name', () => {
-    expect(verify(calendlyHeader(NOW / 1000))).toEqual({ ok: true, eventType: 'invitee.created' });
+  it('verifies the documented construction and reads the event name; the key is the event and the invitee', () => {
+    expect(verify(calendlyHeader(NOW / 1000))).toEqual({
+      ok: true,
+      eventType: 'invitee.created',
+      idempotencyKey: 'invitee.created https://api.calendly.com/scheduled_events/E1/invitees/I1',
+    });
   });
 
   it("uses a 300 s window by default, and Calendly's suggested 180 s when configured", () => {

@@ -9,7 +9,7 @@ import { ServiceError } from '../service-client/service-error.js';
  *   the scope; the user must reconnect Calendly, so retrying would not help;
  * - `event_type_not_found` (404, or no active event type with that name) and `no_event_type`;
  * - `rate_limited` (429), `circuit_open`, `unavailable` (5xx, 408, timeouts, connection errors):
- *   Calendly is struggling; `retry_after` says when it may answer again, when known;
+ *   Calendly is struggling; `retry_after` says when to try again (its Retry-After, else when the breaker lets a call through);
  * - `request_rejected` (another 4xx) and `invalid_response` (a 2xx that is not Calendly's shape).
  */
 export const CalendlyFallbackReasonSchema = Type.Union([

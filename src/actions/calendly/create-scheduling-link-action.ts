@@ -70,19 +70,26 @@ interface LinkTarget {
   readonly name?: string | undefined;
 }
 
+/** Fallbacks that last only while Calendly is struggling: they say when to try again. */
+const transientReasons: ReadonlySet<CalendlyFallbackReason> = new Set(['rate_limited', 'circuit_open', 'unavailable']);
+
 async function createLinkForLead(deps: CreateSchedulingLinkDeps, ctx: ActionContext, input: CreateSchedulingLinkInput): Promise<CreateSchedulingLinkOutput> {
   const leadId = input.lead_id === undefined ? undefined : String(input.lead_id);
   const stored = await deps.credentials(input.user_id);
   const token = stored?.access_token ?? deps.settings.access_token;
   const fallback = (reason: CalendlyFallbackReason, message: string, retryAfterMs?: number, target?: LinkTarget): CreateSchedulingLinkOutput => {
     const fields = { action: 'calendly.create_scheduling_link', user_id: input.user_id, reason };
+    // Seconds until Calendly may answer again: its Retry-After when it sent one, else (while it is
+    // struggling) when this process's breaker lets a call through again.
+    const retryAfter =
+      retryAfterMs !== undefined ? Math.ceil(retryAfterMs / 1000) : transientReasons.has(reason) ? Math.ceil(deps.settings.breaker.half_open_after_ms / 1000) : undefined;
     if (unexpectedFallbackReasons.has(reason)) ctx.logger.error(fields, `Calendly link falls back: ${message}`);
     else ctx.logger.warn(fields, `Calendly link falls back: ${message}`);
     return {
       booking_url: withLeadTracking(deps.settings.fallback_url, leadId),
       fallback: true,
       ...describeTarget(target),
-      ...(retryAfterMs === undefined ? {} : { retry_after: Math.ceil(retryAfterMs / 1000) }),
+      ...(retryAfter === undefined ? {} : { retry_after: retryAfter }),
       reason,
       message,
     };

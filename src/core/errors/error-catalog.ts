@@ -26,6 +26,7 @@ export const errorCatalog = {
   integration_override_not_found: { status: 404, message: 'This user has no override of this integration.' },
   platform_unknown: { status: 400, message: 'Unknown platform.' },
   platform_integration_not_found: { status: 404, message: 'This user has not connected this platform.' },
+  lead_not_found: { status: 404, message: 'No lead with this id.' },
   user_profile_not_found: { status: 404, message: 'No profile for this user.' },
   profile_invalid: { status: 422, message: 'The user profile is invalid.' },
   notification_invalid: { status: 422, message: 'The notification request is invalid.' },

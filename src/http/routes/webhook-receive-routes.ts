@@ -185,7 +185,7 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
         const sync = outcome.runs.find((run) => run.route.respond.mode === 'sync');
         if (sync === undefined || deps.runs === undefined) {
           // Exactly the foundation's contract; the runs are listed by GET /api/v1/runs?event_id=.
-          return reply.status(202).send({ event_id: outcome.eventId, status: 'accepted' });
+          return reply.status(state.resolved.scheme.acceptedStatus ?? 202).send({ event_id: outcome.eventId, status: 'accepted' });
         }
         return answerSync(reply, outcome.eventId, sync, deps.runs.completions);
       }
@@ -206,7 +206,7 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
         // Each item as a webhook of its own would have been answered; 200 once any item had a synchronous answer.
         const results = await Promise.all(outcome.items.map(batchItem));
         const answered = results.some((result) => 'response' in result);
-        return reply.status(answered ? 200 : 202).send({ status: 'accepted', count: results.length, results });
+        return reply.status(answered ? 200 : (state.resolved.scheme.acceptedStatus ?? 202)).send({ status: 'accepted', count: results.length, results });
       }
       default: {
         const unreachable: never = outcome;

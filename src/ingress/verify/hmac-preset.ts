@@ -21,6 +21,8 @@ export interface HmacPresetDefinition<N extends string> {
   readonly variants: readonly [HmacOptions, ...HmacOptions[]];
   /** Reads idempotency key, event type and kept headers from a request already verified. */
   readonly describeDelivery?: (request: VerificationRequest) => DeliveryFacts;
+  /** See VerificationScheme.acceptedStatus. */
+  readonly acceptedStatus?: 200;
 }
 
 /** Builds a named provider scheme from fixed `hmac` settings; registration may override only `tolerance_seconds`. */
@@ -40,6 +42,7 @@ export function defineHmacPreset<N extends string>(
     name: definition.name,
     description: definition.description,
     usesSecret: true,
+    ...(definition.acceptedStatus === undefined ? {} : { acceptedStatus: definition.acceptedStatus }),
 
     parseOptions(raw) {
       const reader = createOptionReader(definition.name, raw);

@@ -58,6 +58,11 @@ export interface VerificationScheme<O = unknown> {
   readonly usesSecret: boolean;
   /** The body format the provider sends, when it is not JSON (Twilio posts forms); test samples use it. */
   readonly sampleContentType?: 'application/x-www-form-urlencoded';
+  /**
+   * The status an accepted webhook is answered with when the provider counts only that one as
+   * delivered (Meta retries anything but 200); otherwise 202.
+   */
+  readonly acceptedStatus?: 200;
   /** Validates and fills defaults for the options given at registration (everything in `verification` except `scheme`). */
   parseOptions(raw: Readonly<Record<string, unknown>>): OptionsParseResult<O>;
   /**

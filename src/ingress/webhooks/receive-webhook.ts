@@ -55,7 +55,7 @@ export async function receiveWebhook(
     items = found;
   }
 
-  const logBaseFor = (): WebhookRequestLogsTable => ({ ...logBase, id: newId(nowMs), outcome: 'accepted', status_code: 202 });
+  const logBaseFor = (): WebhookRequestLogsTable => ({ ...logBase, id: newId(nowMs), outcome: 'accepted', status_code: resolved.scheme.acceptedStatus ?? 202 });
   const logBase = {
     id: newId(nowMs),
     endpoint_id: endpoint.endpointId,
