@@ -21,6 +21,8 @@ export function endpointRow(endpointId: string, overrides: Partial<WebhookEndpoi
     idempotency: null,
     event_type: null,
     max_payload_bytes: 1_048_576,
+    split: null,
+    verify_token_hash: null,
     allow_unsigned: 0,
     active: 1,
     created_at: BASE_MS,
