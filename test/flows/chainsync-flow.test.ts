@@ -4,6 +4,7 @@ import { startTestSwitchboard, type TestSwitchboard } from '../support/test-swit
 import { startChainSyncApiServer, type ChainSyncApiServer } from '../support/chainsync-api-server.js';
 import { startSlotifyApiServer, type SlotifyApiServer } from '../support/slotify-api-server.js';
 import { signWebhook } from '../management/sign-webhook.js';
+import { eventually } from '../support/eventually.js';
 
 const WEBHOOK_SECRET = 'chainsync-hmac-secret-key';
 const WEBHOOK_API_KEY = 'chainsync-webhook-api-key';
@@ -19,16 +20,6 @@ const alert = (alertId: string, fields: Record<string, unknown> = {}) => ({
   context: { connection_count: 100, max_connections: 100 },
   ...fields,
 });
-
-const eventually = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (dialect) => {
   let sb: TestSwitchboard | undefined;

@@ -4,6 +4,7 @@ import { dialects } from '../support/test-database.js';
 import { startTestSwitchboard, TEST_ADMIN_KEY, type TestSwitchboard } from '../support/test-switchboard.js';
 import { calendlyWebhook, startCalendlyApiServer, type CalendlyApiServer } from '../support/calendly-api-server.js';
 import { startWhatsAppCloudApiServer, whatsappMessageWebhook, type WhatsAppCloudApiServer } from '../support/whatsapp-cloud-api-server.js';
+import { eventually } from '../support/eventually.js';
 
 const APP_SECRET = 'meta-app-secret-0123456789';
 const VERIFY_TOKEN = 'my-verify-token';
@@ -11,16 +12,6 @@ const CALENDLY_SIGNING_KEY = 'calendly-webhook-signing-key';
 const ALICE_CALENDLY_TOKEN = 'alice-calendly-personal-token';
 const PHONE_NUMBER_ID = '106540352242922';
 const WHATSAPP_TOKEN = 'whatsapp-test-token';
-
-const eventually = async <T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
