@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import pg from 'pg';
 import { withCachedStatements } from './cached-statements.js';
 import type { Database } from './database.js';
@@ -36,7 +37,7 @@ function openSqlite(dataDir: string, synchronous: 'FULL' | 'NORMAL' | 'OFF'): St
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withCachedStatements(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',

@@ -116,6 +116,19 @@ describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (di
     expect(slotify.meetings.size).toBe(2);
   });
 
+  it('a batch of new alerts runs them side by side, each answered with its meeting', async () => {
+    const { post, slotify } = await start();
+    const alerts = Array.from({ length: 5 }, (_, i) => alert(`side-by-side-${i}`));
+    const batch = await post('/webhooks/chainsync/alerts/batch', alerts);
+    expect(batch.status).toBe(200);
+    expect(batch.body.count).toBe(5);
+    for (const [index, result] of (batch.body.results as { response_status: number; response: { message: string; data: { alert_id: string } } }[]).entries()) {
+      expect(result.response_status, JSON.stringify(result)).toBe(200);
+      expect(result.response).toMatchObject({ status: 'success', message: 'Alert processed and meeting created', data: { alert_id: `side-by-side-${index}` } });
+    }
+    expect(slotify.meetings.size).toBe(5);
+  });
+
   it('Slotify down: the alert is analysed and stored, the answer says the meeting is pending; it is created when Slotify is back, then ChainSync is updated', async () => {
     const { post, get, slotify, chainsync } = await start();
     slotify.down();

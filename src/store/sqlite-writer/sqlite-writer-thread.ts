@@ -3,7 +3,8 @@
 // acknowledged to the main thread only after COMMIT returns.
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
+import { ImmediateSqliteDialect } from '../immediate-sqlite-dialect.js';
 import { withCachedStatements } from '../cached-statements.js';
 import type { Database } from '../database.js';
 import { commitDeliveryOutcomes } from '../deliveries/commit-delivery-outcomes.js';
@@ -22,7 +23,7 @@ sqlite.pragma('busy_timeout = 5000');
 
 // The delivery writes are the Kysely store functions both dialects share, run on this thread's own
 // connection (kept off the main thread: their COMMIT's fsync blocked its event loop).
-const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withCachedStatements(sqlite) }) });
+const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withCachedStatements(sqlite) }) });
 
 /** One request's results; the Kysely-based kinds are async, and requests still run one at a time (see below). */
 function handle(request: WriterRequest): Array<WriterResult | Error> | Promise<Array<WriterResult | Error>> {
