@@ -122,7 +122,11 @@ describe.each(dialects)('JobWorker (%s)', (dialect) => {
     const rateLimited = new JobFailedError('rate_limited', 'slow down', { retryAfterMs: 60_000 });
     startWorker({ clock, random: () => 0, handler: () => Promise.reject(rateLimited) });
     const [id = ''] = await add([job('work', null)], clock.nowMs());
-    await waitFor(async () => (await row(id)).status === 'pending' && (await row(id)).attempts === 1);
+    // One read for both conditions: two reads could see 'pending' before the claim and attempt 1 after it.
+    await waitFor(async () => {
+      const current = await row(id);
+      return current.status === 'pending' && current.attempts === 1;
+    });
     expect(await row(id)).toMatchObject({ run_at: clock.nowMs() + 60_000, last_error_code: 'rate_limited' });
   });
 
