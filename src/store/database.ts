@@ -365,6 +365,13 @@ export interface LeadsTable {
   updated_at: number;
 }
 
+/** The Calendly events whose cancellation each lead has seen: a booking of one never schedules the lead again. */
+export interface LeadCanceledEventsTable {
+  lead_id: string;
+  calendly_event_uri: string;
+  canceled_at: number;
+}
+
 /** Seed 003's per-user platform connections (calendly, whatsapp). */
 export interface PlatformIntegrationsTable {
   user_id: string;
@@ -402,6 +409,7 @@ export interface Database {
   alerts: AlertsTable;
   meetings: MeetingsTable;
   leads: LeadsTable;
+  lead_canceled_events: LeadCanceledEventsTable;
   platform_integrations: PlatformIntegrationsTable;
 }
 

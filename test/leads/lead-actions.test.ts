@@ -186,6 +186,19 @@ describe.each(dialects)('lead actions (%s)', (dialect) => {
       // The old booking redelivered after its cancellation does not schedule the lead again, nor count.
       expect(await runAction(action('leads.calendly_event'), input)).toMatchObject({ matched: true, status: 'canceled' });
       expect(await stats('alice')).toEqual({ meetings_scheduled: 1, links_created: 1 });
+
+      // Sent a new link, the lead waits for a booking; a late booking of the canceled event (another
+      // invitee of it, so not a duplicate delivery) still does not schedule it, nor count.
+      const again = await runAction(action('calendly.create_scheduling_link'), { user_id: 'alice', lead_id: lead.lead_id });
+      await runAction(action('leads.link_sent'), { lead_id: lead.lead_id, booking_url: again.booking_url, fallback: again.fallback });
+      expect(await findLead(store.db, { leadId: String(lead.lead_id) })).toMatchObject({ status: 'link_sent' });
+      const lateInvitee = payloadOf('invitee.created', { ...invitee, inviteeId: 'IN9' });
+      expect(await runAction(action('leads.calendly_event'), { event: 'invitee.created', payload: lateInvitee })).toMatchObject({ matched: true, status: 'link_sent' });
+      expect(await stats('alice')).toEqual({ meetings_scheduled: 1, links_created: 2 });
+      // A booking of a new event does.
+      const rebooked = payloadOf('invitee.created', { ...calendly.book(String(again.booking_url), { email: 'lena@example.com', name: 'Lena', startTime: '2026-01-07T15:00:00.000Z' }), scheduledEventId: 'EV3', inviteeId: 'IN3' });
+      expect(await runAction(action('leads.calendly_event'), { event: 'invitee.created', payload: rebooked })).toMatchObject({ matched: true, status: 'scheduled' });
+      expect(await stats('alice')).toEqual({ meetings_scheduled: 2, links_created: 2 });
     });
 
     it('counts a meeting once under concurrent deliveries of the same booking', async () => {

@@ -19,8 +19,8 @@ export interface LeadMeeting {
  * Marks the lead `scheduled` for the event. `transitioned` is true only for the statement that
  * moved the lead into `scheduled`, which is what a caller counts: a redelivered webhook or a
  * repeated step finds the lead already scheduled. An event whose cancellation is already recorded
- * (`canceled` with this event URI: the two webhooks arrived out of order, or an old one was
- * redelivered) does not schedule the lead again. A lead already scheduled gets the event's start
+ * (in `lead_canceled_events`: the two webhooks arrived out of order, or an old one came late or
+ * was redelivered, even after the lead was sent a new link) does not schedule the lead again. A lead already scheduled gets the event's start
  * time and email refreshed when it is the same event, or moves to this event when it replaces the
  * one stored (a reschedule); any other event leaves it as it is. Undefined when there is no such lead.
  */
@@ -36,7 +36,17 @@ export async function markLeadScheduled(db: Db, args: LeadMeeting): Promise<{ re
     }))
     .where('lead_id', '=', args.leadId)
     .where('status', '<>', 'scheduled')
-    .where((eb) => eb.or([eb('status', '<>', 'canceled'), eb('calendly_event_uri', 'is', null), eb('calendly_event_uri', '<>', args.calendlyEventUri)]))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('lead_canceled_events')
+            .select('lead_canceled_events.lead_id')
+            .where('lead_canceled_events.lead_id', '=', args.leadId)
+            .where('lead_canceled_events.calendly_event_uri', '=', args.calendlyEventUri),
+        ),
+      ),
+    )
     .returningAll()
     .executeTakeFirst();
   if (moved !== undefined) return { lead: moved, transitioned: true };

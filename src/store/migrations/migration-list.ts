@@ -11,6 +11,7 @@ import { migration0009DeliverySequenceUnique } from './0009-delivery-sequence-un
 import { migration0010EndpointVerifyToken } from './0010-endpoint-verify-token.js';
 import { migration0011EndpointSplit } from './0011-endpoint-split.js';
 import { migration0012SeedFlows } from './0012-seed-flows.js';
+import { migration0013LeadCanceledEvents } from './0013-lead-canceled-events.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -26,4 +27,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0010-endpoint-verify-token': migration0010EndpointVerifyToken,
   '0011-endpoint-split': migration0011EndpointSplit,
   '0012-seed-flows': migration0012SeedFlows,
+  '0013-lead-canceled-events': migration0013LeadCanceledEvents,
 };
