@@ -16,6 +16,7 @@ import { buildApp } from './http/build-app.js';
 import { createMetrics } from './http/metrics.js';
 import { Value } from 'typebox/value';
 import { RegisterEndpointBody } from './http/schemas/webhook-schemas.js';
+import { describeSchemaErrors } from './config/describe-schema-errors.js';
 import { EndpointDirectory } from './ingress/webhooks/endpoint-directory.js';
 import type { EndpointRegistration } from './ingress/webhooks/endpoint-registration.js';
 import { syncConfigEndpoints } from './ingress/webhooks/sync-config-endpoints.js';
@@ -250,7 +251,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
 
     // Endpoints declared in the file, checked like registrations; a bad one stops start-up by name.
     const endpointProblems = config.endpoints.flatMap((endpoint, index) =>
-      [...Value.Errors(RegisterEndpointBody, endpoint)].slice(0, 3).map((e) => `endpoints[${index}]${e.instancePath.replaceAll('/', '.')}: ${e.message}`),
+      describeSchemaErrors([...Value.Errors(RegisterEndpointBody, endpoint)], (key) => (key === '(root)' ? `endpoints[${index}]` : `endpoints[${index}].${key}`)).slice(0, 3),
     );
     if (endpointProblems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${endpointProblems.join('\n  ')}`);
     const configEndpoints = await syncConfigEndpoints(

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { describeSchemaErrors } from './describe-schema-errors.js';
 import { ConfigSchema, type SwitchboardConfig } from './config-schema.js';
 
 export interface LoadConfigOptions {
@@ -77,7 +78,10 @@ export function loadConfig(options: LoadConfigOptions): SwitchboardConfig {
   for (const [key, value] of Object.entries(options.overrides ?? {})) setPath(raw, key, value);
 
   const withDefaults = Value.Default(ConfigSchema, structuredClone(raw));
-  const problems = describeErrors([...Value.Errors(ConfigSchema, withDefaults)]);
+  const problems = describeSchemaErrors([...Value.Errors(ConfigSchema, withDefaults)], (key) => {
+    const env = envKeys.find(([, configKey]) => configKey === key)?.[0];
+    return env === undefined ? key : `${key} (${env})`;
+  });
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   return deepFreeze(withDefaults as SwitchboardConfig);
 }
@@ -145,35 +149,6 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
     node = node[part] as Record<string, unknown>;
   }
   node[parts[parts.length - 1] as string] = value;
-}
-
-interface SchemaError {
-  readonly keyword: string;
-  readonly instancePath: string;
-  readonly message: string;
-  readonly params: unknown;
-}
-
-/**
- * One line per offending key, naming the file key and its environment variable: unknown keys,
- * "must be one of …" for enumerations (instead of one line per allowed value), else the schema's message.
- */
-function describeErrors(errors: readonly SchemaError[]): string[] {
-  const byKey = new Map<string, SchemaError[]>();
-  for (const error of errors) {
-    // Unknown keys are reported twice (a `false` sub-schema, then additionalProperties); keep the first.
-    if (error.keyword === 'additionalProperties') continue;
-    const key = error.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)';
-    byKey.set(key, [...(byKey.get(key) ?? []), error]);
-  }
-  return [...byKey].slice(0, 8).map(([key, keyErrors]) => {
-    const env = envKeys.find(([, configKey]) => configKey === key)?.[0];
-    const label = env === undefined ? key : `${key} (${env})`;
-    if (keyErrors.some((e) => e.keyword === 'boolean')) return `${label}: unknown key`;
-    const allowed = keyErrors.filter((e) => e.keyword === 'const').map((e) => (e.params as { allowedValue?: unknown }).allowedValue);
-    if (allowed.length > 0) return `${label}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-    return `${label}: ${(keyErrors[0] as SchemaError).message}`;
-  });
 }
 
 function deepFreeze<T>(value: T): T {

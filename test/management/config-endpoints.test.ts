@@ -71,6 +71,30 @@ describe.each(dialects)('endpoints declared in the config file (%s)', (dialect) 
   it('stops start-up naming a bad declaration', async () => {
     await expect(start([{ endpoint_id: 'x', verification: { scheme: 'nope' }, secret: 'abcdefgh' }])).rejects.toThrow(/endpoints\[0\] \(x\): Unknown verification scheme "nope"/);
     await expect(start([{ endpoint_id: 'y', verification: { scheme: 'chainsync' } }])).rejects.toThrow(/endpoints\[0\] \(y\): secret is required/);
-    await expect(start([{ endpoint_id: 'z', secret: 'abcdefgh', colour: 'red' }])).rejects.toThrow(/endpoints\[0\]/);
+    await expect(start([{ endpoint_id: 'z', secret: 'abcdefgh', colour: 'red' }])).rejects.toThrow(/endpoints\[0\]\.colour: unknown key/);
+    await expect(start([chainsync('a-secret-value'), { ...chainsync('a-secret-value'), endpoint_id: 'other' }])).rejects.toThrow(
+      /endpoints\[1\] \(other\): path "\/webhooks\/chainsync\/alert" is also declared by endpoint "chainsync-alerts"/,
+    );
+  });
+
+  it('refuses a config endpoint on a built-in flow\'s path by name, and stores nothing', async () => {
+    database = createTestDatabase(dialect);
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        data_dir: database.dataDir,
+        ...(database.databaseUrl === undefined ? {} : { database_url: database.databaseUrl }),
+        'store.pg_schema': database.pgSchema,
+        admin_key: ADMIN_KEY,
+        secret_key: SECRET_KEY,
+        log_level: 'silent',
+        endpoints: [{ ...chainsync('a-secret-value'), endpoint_id: 'mine' }],
+        'flows.chainsync': { enabled: true, webhook_secret: 'flow-secret-value' },
+      },
+    });
+    await expect(startSwitchboard(config, { listen: false, logger: pino({ level: 'silent' }) })).rejects.toThrow(/path "\/webhooks\/chainsync\/alert" is also declared by endpoint "mine"/);
+    sb = await start([]);
+    const listed = await sb.app.inject({ method: 'GET', url: '/integration/webhooks', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(listed.json()).toEqual({ endpoints: [] });
   });
 });

@@ -30,6 +30,7 @@ export async function syncConfigEndpoints(
 ): Promise<ConfigEndpointsSync> {
   const prepared: Array<{ readonly registration: EndpointRegistration; readonly row: WebhookEndpointsTable; readonly secret: string | undefined }> = [];
   const seen = new Set<string>();
+  const pathOwners = new Map<string, string>();
   for (const [index, registration] of registrations.entries()) {
     const label = `endpoints[${index}] (${registration.endpoint_id})`;
     if (seen.has(registration.endpoint_id)) return { ok: false, message: `${label}: endpoint id declared twice` };
@@ -41,6 +42,9 @@ export async function syncConfigEndpoints(
       return { ok: false, message: `${label}: secret is required for an endpoint declared in the config file (e.g. secret: \${CHAINSYNC_WEBHOOK_SECRET})` };
     }
     if (registration.path !== undefined) {
+      const declaredBy = pathOwners.get(registration.path);
+      if (declaredBy !== undefined) return { ok: false, message: `${label}: path "${registration.path}" is also declared by endpoint "${declaredBy}"` };
+      pathOwners.set(registration.path, registration.endpoint_id);
       const owner = await findWebhookEndpointByPath(store.db, registration.path);
       if (owner !== undefined && owner.endpoint_id !== registration.endpoint_id) return { ok: false, message: `${label}: path "${registration.path}" is already used by endpoint "${owner.endpoint_id}"` };
     }
