@@ -123,7 +123,9 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       );
       return;
     }
-    if (outcome !== undefined) deps.metrics.recordWebhook(endpointId, outcome.kind, outcome.kind === 'rejected' ? outcome.code : '');
+    // A batch counts its items, as the request log and /status do.
+    if (outcome?.kind === 'batch') for (const item of outcome.items) deps.metrics.recordWebhook(endpointId, item.kind, '');
+    else if (outcome !== undefined) deps.metrics.recordWebhook(endpointId, outcome.kind, outcome.kind === 'rejected' ? outcome.code : '');
     else if (reply.statusCode >= 500) deps.metrics.recordWebhook(endpointId, 'error', 'internal_error');
     done();
   });

@@ -76,10 +76,15 @@ export async function receiveWebhook(
   }
 
   if (items !== undefined) {
+    if (items.length === 0) {
+      // Nothing to store, but the request is logged like every other.
+      await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'batch_empty', status_code: resolved.scheme.acceptedStatus ?? 202 } });
+      return { kind: 'batch', items: [] };
+    }
     // One event per item, each with its own type, idempotency key and runs (one request-log row each, same request id).
     const outcomes = await Promise.all(
-      items.map((item) => {
-        const facts = { data: item, dataJson: JSON.stringify(item ?? null), mediaType: 'application/json' };
+      items.map((item, index) => {
+        const facts = { data: item, dataJson: JSON.stringify(item ?? null), mediaType: 'application/json', batchIndex: index };
         return recordEvent({ writer, router, endpoint, request, verification, facts, log: logBaseFor(), nowMs });
       }),
     );
@@ -95,6 +100,8 @@ interface EventFacts {
   readonly dataJson?: string | undefined;
   readonly dataBase64?: string | undefined;
   readonly mediaType: string;
+  /** A batch item's position in its request's array. */
+  readonly batchIndex?: number | undefined;
 }
 
 /** Builds one event from a verified request, plans its runs and commits it with them (or records it ignored). */
@@ -113,7 +120,7 @@ async function recordEvent(args: {
   const parsed = { data: facts.data, dataJson: facts.dataJson, dataBase64: facts.dataBase64 };
   const eventType =
     valueFrom(endpoint.eventType, request.headers, parsed.data) ?? verification.eventType ?? topLevelString(parsed.data, 'type') ?? DEFAULT_EVENT_TYPE;
-  const idempotencyKey = endpoint.idempotency !== null ? valueFrom(endpoint.idempotency, request.headers, parsed.data) : verification.idempotencyKey;
+  const idempotencyKey = itemIdempotencyKey(endpoint.idempotency, verification.idempotencyKey, request.headers, parsed.data, facts.batchIndex);
 
   if (endpoint.events.length > 0 && !endpoint.events.some((pattern) => globMatch(pattern, eventType))) {
     await writer.submit({ event: null, log: { ...logBase, outcome: 'ignored', reason: 'event_not_subscribed', status_code: 200 } });
@@ -169,6 +176,25 @@ function verifyRequest(resolved: ResolvedEndpoint, request: InboundWebhook, rawB
  */
 function extensionName(header: string): string {
   return header.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * The event's idempotency key: the endpoint's `idempotency` source, else the scheme's delivery id.
+ * A batch item's key from the item itself (a JSON pointer) is the item's own; a key that belongs to
+ * the whole request (a header, the scheme's delivery id) is suffixed with the item's position, so
+ * the items stay distinct events while a redelivered batch is a duplicate item by item.
+ */
+function itemIdempotencyKey(
+  source: ValueSource | null,
+  schemeKey: string | undefined,
+  headers: InboundWebhook['headers'],
+  data: unknown,
+  batchIndex: number | undefined,
+): string | undefined {
+  const key = source !== null ? valueFrom(source, headers, data) : schemeKey;
+  const perItem = source !== null && 'json_pointer' in source;
+  if (key === undefined || batchIndex === undefined || perItem) return key;
+  return `${key}#${batchIndex}`;
 }
 
 function valueFrom(source: ValueSource | null, headers: InboundWebhook['headers'], data: unknown): string | undefined {
