@@ -52,7 +52,7 @@ function signMetaWebhook(rawBody: string): Record<string, string> {
 /**
  * Calendly's signature: Calendly-Webhook-Signature = "t=<unix seconds>,v1=<hex HMAC-SHA256 of
  * "<t>.<raw body>">", keyed with the subscription's signing key (Stripe's construction); Switchboard
- * refuses a t more than 3 minutes away. A redelivery is signed again with a new t.
+ * refuses a t more than webhooks.default_tolerance_seconds (300 s) away. A redelivery is signed again with a new t.
  */
 function signCalendlyWebhook(rawBody: string, nowMs = Date.now()): Record<string, string> {
   const t = String(Math.floor(nowMs / 1000));

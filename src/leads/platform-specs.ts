@@ -53,5 +53,15 @@ export const platformSpecs: Readonly<Record<Platform, PlatformSpec>> = {
   },
 };
 
-/** Setting keys that name a secret: refused in `settings`, which are stored and shown in clear. */
-export const secretLookingKey = /token|secret|password|passwd|credential|apikey|(^|[-_])key$/i;
+/**
+ * Setting keys that name a secret: refused in `settings`, which are stored and shown in clear. A
+ * `key` counts as a word at the end of the name in any spelling: `key`, `api_key`, `signing-key`,
+ * `privateKey`, `PRIVATE_KEY` (not `monkey` or `turkey`).
+ */
+const secretWord = /token|secret|password|passwd|credential|api[-_]?key|(^|[-_.])key$/i;
+const camelCaseKey = /[a-z0-9]Key$/;
+
+/** Whether a setting key names a secret (see secretWord). */
+export function isSecretLookingKey(key: string): boolean {
+  return secretWord.test(key) || camelCaseKey.test(key);
+}

@@ -8,7 +8,7 @@ import type { PlatformHealthCheck } from './check-platform-health.js';
 import type { Platform } from './platform.js';
 import { statusFromHealth } from './platform-health.js';
 import { decryptCredentials, encryptCredentials, platformIntegrationFromRow, type PlatformIntegration } from './platform-integration.js';
-import { platformSpecs, secretLookingKey, type PlatformProblem } from './platform-specs.js';
+import { isSecretLookingKey, platformSpecs, type PlatformProblem } from './platform-specs.js';
 
 export interface SavePlatformIntegrationDeps {
   readonly db: Db;
@@ -47,7 +47,7 @@ export async function savePlatformIntegration(
   const spec = platformSpecs[platform];
   const problems: PlatformProblem[] = [];
   for (const key of Object.keys(fields.settings ?? {})) {
-    if (secretLookingKey.test(key)) problems.push({ path: `settings.${key}`, message: 'looks like a secret: put it in credentials, which are encrypted at rest and never shown' });
+    if (isSecretLookingKey(key)) problems.push({ path: `settings.${key}`, message: 'looks like a secret: put it in credentials, which are encrypted at rest and never shown' });
   }
   for (const [key, value] of Object.entries(fields.credentials ?? {})) {
     if (spec.settingKeys.includes(key)) problems.push({ path: `credentials.${key}`, message: 'is not a secret: put it in settings' });

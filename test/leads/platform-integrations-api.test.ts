@@ -135,10 +135,14 @@ describe.each(dialects)('platform integrations API (%s)', (dialect) => {
 
   it('re-runs the health check on POST …/health and stores it; 404 for a platform the user has not connected', async () => {
     const api = await start();
-    await api('PUT', '/api/integrations/calendly', { user_id: 'alice', credentials: { access_token: ALICE_TOKEN } });
+    const connected = await api('PUT', '/api/integrations/calendly', { user_id: 'alice', credentials: { access_token: ALICE_TOKEN } });
     calendly.failNext(1, 503, 'users.me');
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const failing = await api('POST', '/api/integrations/calendly/health?user_id=alice');
     expect(failing.status).toBe(200);
+    // updated_at is when the connection was configured; the check has its own checked_at.
+    expect(failing.body.updated_at).toBe(connected.body.updated_at);
+    expect(failing.body.health.checked_at).not.toBe(connected.body.health.checked_at);
     expect(failing.body).toMatchObject({ status: 'error', health: { configured: true, healthy: false } });
     expect((await api('GET', '/api/integrations?user_id=alice')).body.integrations.calendly).toMatchObject({ status: 'error', health: { healthy: false } });
 
@@ -202,6 +206,11 @@ describe.each(dialects)('platform integrations API (%s)', (dialect) => {
     const secretInSettings = await api('PUT', '/api/integrations/whatsapp', { user_id: 'alice', settings: { access_token: 'bad-token-zzz' } });
     expect(secretInSettings.status).toBe(422);
     expect(secretInSettings.body.error).toMatchObject({ code: 'integration_config_invalid', details: [{ path: 'settings.access_token', message: expect.stringMatching(/credentials/) }] });
+    for (const key of ['privateKey', 'PRIVATE_KEY', 'signing-key', 'apiKey', 'client_secret']) {
+      const refused = await api('PUT', '/api/integrations/calendly', { user_id: 'alice', credentials: { access_token: ALICE_TOKEN }, settings: { [key]: 'not-for-clear-text' } });
+      expect(refused.status, key).toBe(422);
+      expect(refused.body.error.details, key).toEqual([{ path: `settings.${key}`, message: expect.stringMatching(/credentials/) }]);
+    }
     const numberInCredentials = await api('PUT', '/api/integrations/whatsapp', { user_id: 'alice', credentials: { access_token: WA_TOKEN, phone_number_id: WA_NUMBER } });
     expect(numberInCredentials.body.error).toMatchObject({ code: 'integration_config_invalid', details: [{ path: 'credentials.phone_number_id' }] });
     const numericNumber = await api('PUT', '/api/integrations/whatsapp', { user_id: 'alice', settings: { phone_number_id: 106540352242922 } });
