@@ -49,10 +49,22 @@ const RecordMeetingOutput = Type.Object({ meeting_id: Type.String(), meeting_url
 const AlertStatusInput = Type.Object({ alert_id: Type.String({ minLength: 1 }), status: Type.String({ minLength: 1 }) });
 const AlertStatusOutput = Type.Object({ alert_id: Type.String(), status: Type.String(), updated: Type.Boolean() });
 
-const MeetingStatusInput = Type.Object({ meeting_id: Type.String({ minLength: 1 }), status: Type.String({ minLength: 1, maxLength: 64 }) });
-const MeetingStatusOutput = Type.Object({ meeting_id: Type.String(), status: Type.String(), updated: Type.Boolean(), alert_id: Type.Union([Type.String(), Type.Null()]) });
+const MeetingStatusInput = Type.Object({ meeting_id: Type.String({ minLength: 1 }), status: Type.Optional(Type.String({ maxLength: 64 })) });
+const MeetingStatusOutput = Type.Object({
+  meeting_id: Type.String(),
+  /** The status stored (updated), or the word received (ignored; null when none was given). */
+  status: Type.Union([Type.String(), Type.Null()]),
+  updated: Type.Boolean(),
+  /** True when the status is none Switchboard follows: the meeting was left as it was. */
+  ignored: Type.Boolean(),
+  alert_id: Type.Union([Type.String(), Type.Null()]),
+});
 
-/** Slotify's words for a meeting's end, as seed 000's meeting webhooks send them, and Switchboard's. */
+/**
+ * Slotify's words for a meeting's end (or its move), as seed 000's meeting webhooks send them, and
+ * Switchboard's. Only these change a stored meeting: any other word is ignored, so a webhook about
+ * something else (`meeting.created`, or one with neither status nor type) never stores a junk status.
+ */
 const meetingStatuses: Readonly<Record<string, string>> = { completed: 'completed', complete: 'completed', ended: 'completed', finished: 'completed', cancelled: 'cancelled', canceled: 'cancelled', scheduled: 'scheduled', rescheduled: 'scheduled' };
 
 const json = (value: unknown): string => JSON.stringify(value ?? null);
@@ -147,13 +159,16 @@ export function createAlertMeetingActions(deps: { readonly db: Db; readonly cloc
 
   const meetingStatus: Action<Static<typeof MeetingStatusInput>, Static<typeof MeetingStatusOutput>> = {
     name: 'meetings.set_status',
-    description: "Follows Slotify's meeting webhooks: a meeting becomes completed or cancelled (unknown meetings are reported, not an error).",
+    description:
+      "Follows Slotify's meeting webhooks: a meeting becomes completed, cancelled or scheduled again; any other status, or none, is ignored (unknown meetings are reported, not an error).",
     inputSchema: MeetingStatusInput,
     outputSchema: MeetingStatusOutput,
     async run(_ctx, input) {
-      const status = meetingStatuses[input.status.toLowerCase()] ?? input.status.toLowerCase();
+      const word = input.status?.trim().toLowerCase();
+      const status = word === undefined ? undefined : meetingStatuses[word];
+      if (status === undefined) return { meeting_id: input.meeting_id, status: word === undefined || word === '' ? null : word, updated: false, ignored: true, alert_id: null };
       const row = await setMeetingStatus(deps.db, { meetingId: input.meeting_id, status, nowMs: deps.clock.nowMs() });
-      return { meeting_id: input.meeting_id, status, updated: row !== undefined, alert_id: row?.alert_id ?? null };
+      return { meeting_id: input.meeting_id, status, updated: row !== undefined, ignored: false, alert_id: row?.alert_id ?? null };
     },
   };
 

@@ -23,7 +23,7 @@ const urgency = { level: '=steps.triage.level', score: '=steps.triage.score', re
  * on: the meeting is created when Slotify is back, then ChainSync is updated. The same alert twice
  * is one event (idempotency on `alert_id`) and one meeting (Slotify's Idempotency-Key is
  * `alert:<alert_id>`, and `meetings` holds one row per alert). `POST /webhooks/slotify/meeting`
- * moves a meeting to completed or cancelled.
+ * moves a meeting to completed or cancelled (or scheduled again); any other status, or none, is ignored.
  */
 export function chainsyncFlow(settings: FlowsConfig['chainsync']): FlowDefinition {
   const secret = settings.webhook_secret;
@@ -127,14 +127,20 @@ export function chainsyncFlow(settings: FlowsConfig['chainsync']): FlowDefinitio
             action: 'meetings.set_status',
             with: {
               meeting_id: '$string($exists(event.data.meeting_id) ? event.data.meeting_id : ($exists(event.data.meeting.id) ? event.data.meeting.id : event.data.id))',
-              status: '$exists(event.data.status) ? event.data.status : ($exists(event.data.meeting.status) ? event.data.meeting.status : $substringAfter(event.type, "."))',
+              // Without a status and a `type`, the event type is the default webhook.received: no status is given then.
+              status: '$exists(event.data.status) ? event.data.status : ($exists(event.data.meeting.status) ? event.data.meeting.status : ($exists(event.data.type) ? $substringAfter(event.type, ".")))',
             },
           },
         ],
         respond: {
           mode: 'sync',
           timeout_ms: 10_000,
-          response: { status: 'success', message: '=steps.status.updated ? "Meeting updated" : "Unknown meeting"', data: { meeting_id: '=steps.status.meeting_id', status: '=steps.status.status', alert_id: '=steps.status.alert_id' }, timestamp: '=$now()' },
+          response: {
+            status: 'success',
+            message: '=steps.status.ignored ? "Ignored: not a status Switchboard follows (completed, cancelled, scheduled); the meeting is unchanged" : (steps.status.updated ? "Meeting updated" : "Unknown meeting")',
+            data: { meeting_id: '=steps.status.meeting_id', status: '=steps.status.status', alert_id: '=steps.status.alert_id' },
+            timestamp: '=$now()',
+          },
         },
       },
     ],

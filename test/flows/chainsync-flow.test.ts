@@ -170,6 +170,24 @@ describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (di
     expect((await get('/status')).stats).toMatchObject({ meetings_cancelled: 1 });
   });
 
+  it("a meeting webhook without a status Switchboard follows changes nothing, and its answer says it was ignored", async () => {
+    const { post, get, sb } = await start();
+    const created = await post('/webhooks/chainsync/alert', alert('m-ignored'));
+    const meetingId = created.body.data.meeting_id as string;
+    // Neither status nor type: the event type is the default webhook.received, which is no status.
+    const bare = await post('/webhooks/slotify/meeting', { meeting_id: meetingId });
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({ status: 'success', message: expect.stringMatching(/^Ignored/), data: { meeting_id: meetingId, status: null } });
+    // A type or status that is not an end (or a reschedule) of the meeting.
+    const other = await post('/webhooks/slotify/meeting', { type: 'meeting.created', meeting_id: meetingId });
+    expect(other.body).toMatchObject({ message: expect.stringMatching(/^Ignored/), data: { meeting_id: meetingId, status: 'created' } });
+    const junk = await post('/webhooks/slotify/meeting', { meeting_id: meetingId, status: 'in_progress' });
+    expect(junk.body).toMatchObject({ message: expect.stringMatching(/^Ignored/), data: { status: 'in_progress' } });
+    expect((await get('/meetings/recent')).meetings[0]).toMatchObject({ meeting_id: meetingId, status: 'scheduled' });
+    const runs = await sb.store.db.selectFrom('runs').select(['status']).where('route_id', '=', 'slotify-meeting').execute();
+    expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
   it('refuses unsigned, wrongly signed or keyless alerts and stores nothing', async () => {
     const { post, get, sb } = await start();
     expect((await post('/webhooks/chainsync/alert', alert('bad-1'), { 'x-webhook-signature': 'deadbeef' })).status).toBe(401);
