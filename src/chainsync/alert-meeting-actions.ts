@@ -70,6 +70,17 @@ const meetingStatuses: Readonly<Record<string, string>> = { completed: 'complete
 const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 /**
+ * The step's failure when Slotify answers with a meeting id already stored for another alert (it
+ * reused an id): not retried, since every retry gets the same meeting back (the Idempotency-Key
+ * is the alert's), and nothing is changed: the other alert keeps its meeting, this one gets none.
+ */
+function meetingOfAnotherAlert(meetingId: string, owner: string | null, alertId: string | undefined): Error & { readonly retryable: false } {
+  const whose = (id: string | null | undefined) => (id === null || id === undefined ? 'no alert' : `alert "${id}"`);
+  const message = `meeting "${meetingId}" is already stored for ${whose(owner)}, not ${whose(alertId)}: Slotify reused a meeting id; nothing was changed`;
+  return Object.assign(new Error(message), { retryable: false as const });
+}
+
+/**
  * Seed 000's records of alerts and their meetings as actions: the ChainSync → agents → Slotify route
  * stores each alert's analysis, picks the meeting's time, stores the Slotify meeting, marks the
  * alert once ChainSync knows, and follows Slotify's meeting webhooks. All are idempotent: a retried
@@ -119,14 +130,15 @@ export function createAlertMeetingActions(deps: { readonly db: Db; readonly cloc
 
   const recordMeeting: Action<Static<typeof RecordMeetingInput>, Static<typeof RecordMeetingOutput>> = {
     name: 'meetings.record',
-    description: "Stores a Slotify meeting with its briefing (seed 000's meetings table) and marks its alert meeting_scheduled.",
+    description:
+      "Stores a Slotify meeting with its briefing (seed 000's meetings table) and marks its alert meeting_scheduled; a meeting id already stored for another alert fails the step (not retried) and changes nothing.",
     inputSchema: RecordMeetingInput,
     outputSchema: RecordMeetingOutput,
     async run(_ctx, input) {
       const nowMs = deps.clock.nowMs();
       const { meeting, context } = input;
       const stored = await deps.db.transaction().execute(async (trx) => {
-        const row = await upsertMeeting(trx, {
+        const { outcome, meeting: row } = await upsertMeeting(trx, {
           meeting_id: meeting.meeting_id,
           alert_id: input.alert_id ?? null,
           meeting_url: meeting.meeting_url,
@@ -142,6 +154,7 @@ export function createAlertMeetingActions(deps: { readonly db: Db; readonly cloc
           created_at: nowMs,
           updated_at: nowMs,
         });
+        if (outcome === 'meeting_of_another_alert') throw meetingOfAnotherAlert(meeting.meeting_id, row.alert_id, input.alert_id);
         if (input.alert_id !== undefined) await setAlertStatus(trx, { alertId: input.alert_id, status: 'meeting_scheduled', meetingId: row.meeting_id, nowMs });
         return row;
       });

@@ -158,6 +158,26 @@ describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (di
     expect(chainsync.updates).toHaveLength(1);
   });
 
+  it("a meeting id Slotify reuses for another alert fails that alert's run and leaves the first alert's meeting as it was", async () => {
+    const { post, get, slotify, chainsync } = await start();
+    const first = await post('/webhooks/chainsync/alert', alert('reuse-1'));
+    expect(first.status).toBe(200);
+    const before = (await get('/meetings/recent')).meetings;
+    // A restarted Slotify numbers its meetings from 1 again.
+    (slotify.meetings as Map<string, unknown>).clear();
+    const second = await post('/webhooks/chainsync/alert', alert('reuse-2', { description: 'Disk full on the reporting host', affected_systems: ['Reporting'] }));
+    expect(second.status).toBe(502);
+    expect(second.body.error).toMatchObject({ code: 'run_failed' });
+    expect(second.body.error.message).toContain(`meeting "${first.body.data.meeting_id}" is already stored for alert "reuse-1", not alert "reuse-2"`);
+    // Not retried: Slotify was asked once for the second alert.
+    expect(slotify.received.filter((r) => r.method === 'POST' && r.path === '/meetings' && r.headers['idempotency-key'] === 'alert:reuse-2')).toHaveLength(1);
+    expect((await get('/meetings/recent')).meetings).toEqual(before);
+    const alerts = (await get('/alerts/recent')).alerts as { alert_id: string }[];
+    expect(alerts.find((a) => a.alert_id === 'reuse-1')).toMatchObject({ meeting_id: first.body.data.meeting_id, status: 'chainsync_updated' });
+    expect(alerts.find((a) => a.alert_id === 'reuse-2')).toMatchObject({ meeting_id: null, meeting_created: false, status: 'analyzed' });
+    expect(chainsync.updates.map((u) => u.alert_id)).toEqual(['reuse-1']);
+  });
+
   it("Slotify's meeting webhooks move a meeting to completed or cancelled", async () => {
     const { post, get } = await start();
     const created = await post('/webhooks/chainsync/alert', alert('m-1'));
