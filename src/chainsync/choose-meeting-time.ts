@@ -14,6 +14,7 @@ export interface MeetingTime {
 
 /** How far ahead a slot is looked for when nothing fits by the deadline. */
 const SEARCH_DAYS = 14;
+const MINUTES_PER_DAY = 24 * 60;
 
 /** Local weekday (0 = Sunday) and minute of the day of `ms` in `timezone`. */
 function localTime(ms: number, timezone: string): { readonly day: number; readonly minute: number } {
@@ -25,13 +26,22 @@ function localTime(ms: number, timezone: string): { readonly day: number; readon
 
 const minutesOf = (clock: string): number => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
-/** Whether a meeting from `startMs` for `durationMinutes` lies inside `hours` (same local day). */
+/**
+ * Whether a meeting from `startMs` for `durationMinutes` lies inside one of `hours`' windows. A window
+ * opens at `start` on each of `days`; it closes at `end` the same day, or, when `end` is earlier
+ * than `start` (22:00–06:00, a night team), at `end` the next day: 01:00 on a Saturday is in
+ * Friday's window. The whole meeting must fit in one window.
+ */
 function fits(hours: WorkingHours, startMs: number, durationMinutes: number): boolean {
   const start = localTime(startMs, hours.timezone);
-  if (!hours.days.includes(start.day)) return false;
   const from = minutesOf(hours.start);
   const to = minutesOf(hours.end);
-  return start.minute >= from && start.minute + durationMinutes <= to;
+  const end = start.minute + durationMinutes;
+  if (from < to) return hours.days.includes(start.day) && start.minute >= from && end <= to;
+  if (from === to) return false;
+  // Overnight: in the window that opened today, or in the small hours of the one that opened yesterday.
+  if (start.minute >= from) return hours.days.includes(start.day) && end <= MINUTES_PER_DAY + to;
+  return hours.days.includes((start.day + 6) % 7) && end <= to;
 }
 
 /**

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { describeSchemaErrors } from './describe-schema-errors.js';
 import { ConfigSchema, type SwitchboardConfig } from './config-schema.js';
+import { schedulingProblems } from './scheduling-problems.js';
 
 export interface LoadConfigOptions {
   /** Path to a YAML or JSON file; falls back to SWITCHBOARD_CONFIG. */
@@ -82,6 +83,7 @@ export function loadConfig(options: LoadConfigOptions): SwitchboardConfig {
     const env = envKeys.find(([, configKey]) => configKey === key)?.[0];
     return env === undefined ? key : `${key} (${env})`;
   });
+  if (problems.length === 0) problems.push(...schedulingProblems((withDefaults as SwitchboardConfig).scheduling));
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   return deepFreeze(withDefaults as SwitchboardConfig);
 }

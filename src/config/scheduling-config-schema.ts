@@ -1,9 +1,12 @@
 import { Type, type Static } from 'typebox';
 
 const Clock = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM, 24-hour' });
-const Days = Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7, description: '0 = Sunday … 6 = Saturday' });
+const Days = Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, maxItems: 7, description: '0 = Sunday … 6 = Saturday: the days a window opens' });
 
-/** Someone's working hours: days and a daily window in their time zone. */
+/**
+ * Someone's working hours: days and a daily window in their time zone. An `end` earlier than `start`
+ * (22:00–06:00) is a window past midnight, closing the next day; `start` equal to `end` is refused.
+ */
 export const WorkingHoursSchema = Type.Object(
   {
     timezone: Type.String({ minLength: 1, description: 'IANA zone, e.g. Europe/Berlin' }),
