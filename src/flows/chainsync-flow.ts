@@ -33,6 +33,8 @@ export function chainsyncFlow(settings: FlowsConfig['chainsync']): FlowDefinitio
     endpoint_id: endpointId,
     path,
     verification: { scheme: 'chainsync' },
+    // ChainSync and Slotify send JSON; any other body would be stored and its run fail (or, a form, be read as an alert).
+    content_types: ['application/json', '*+json'],
     secret,
     ...(apiKey === undefined ? {} : { api_key: apiKey }),
     ...extra,

@@ -16,6 +16,8 @@ export interface WebhookEndpointsTable {
   verify_token_hash?: string | null;
   /** JSON `{json_pointer, max_items}`: a request whose body holds an array there becomes one event per item; null: one event per request. */
   split?: string | null;
+  /** JSON string[] of media type globs (`application/json`, `*+json`): the only bodies the endpoint accepts (others 415); null: every type Switchboard reads. */
+  content_types?: string | null;
   ip_allowlist: string; // JSON string[]
   rate_limit: string | null; // JSON {requests, per_seconds}
   idempotency: string | null; // JSON {header} | {json_pointer}

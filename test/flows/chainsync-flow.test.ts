@@ -218,4 +218,39 @@ describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (di
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('timestamp_out_of_window');
     expect((await get('/alerts/recent')).alerts).toEqual([]);
   });
+  it('refuses an alert or a meeting webhook that is not JSON with 415, and stores nothing', async () => {
+    const { get, sb } = await start();
+    const send = async (path: string, contentType: string | undefined, text: string) => {
+      const raw = Buffer.from(text);
+      const headers: Record<string, string> = { 'x-api-key': WEBHOOK_API_KEY, ...signWebhook('chainsync', raw, WEBHOOK_SECRET, { nowMs: Date.now() }) };
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      const response = await fetch(`${sb.url}${path}`, { method: 'POST', headers, body: raw });
+      return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } };
+    };
+    const json = JSON.stringify(alert('not-json-1'));
+    // curl --data without a JSON content type sends a form; others send text, XML, or no type at all.
+    const refusals = [
+      await send('/webhooks/chainsync/alert', 'application/x-www-form-urlencoded', 'alert_id=not-json-1&severity=critical'),
+      await send('/webhooks/chainsync/alert', 'text/plain; charset=utf-8', json),
+      await send('/webhooks/chainsync/alert', 'application/xml', '<alert><alert_id>not-json-1</alert_id></alert>'),
+      await send('/webhooks/chainsync/alert', undefined, json),
+      await send('/webhooks/chainsync/alerts/batch', 'text/plain', `[${json}]`),
+      await send('/webhooks/slotify/meeting', 'application/x-www-form-urlencoded', 'meeting_id=slotify-meeting-1&status=completed'),
+    ];
+    for (const refused of refusals) {
+      expect(refused.status, JSON.stringify(refused.body)).toBe(415);
+      expect(refused.body.error.code).toBe('unsupported_media_type');
+      expect(refused.body.error.message).toContain('not accepted by this endpoint; it accepts application/json, *+json');
+    }
+    // Before the signature: a non-JSON body is refused however it is signed.
+    expect((await send('/webhooks/chainsync/alert', 'text/plain', 'hello')).status).toBe(415);
+    expect(await sb.store.db.selectFrom('events').select('id').execute()).toEqual([]);
+    expect((await get('/alerts/recent')).alerts).toEqual([]);
+    const logged = await sb.store.db.selectFrom('webhook_request_logs').select(['outcome', 'reason', 'status_code']).execute();
+    expect(logged).toHaveLength(refusals.length + 1);
+    expect(new Set(logged.map((row) => `${row.outcome} ${row.reason} ${row.status_code}`))).toEqual(new Set(['rejected unsupported_media_type 415']));
+    // JSON with parameters, and JSON media types, are still JSON.
+    const accepted = await send('/webhooks/chainsync/alert', 'application/json; charset=utf-8', json);
+    expect(accepted.status).toBe(200);
+  });
 });

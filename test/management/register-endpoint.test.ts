@@ -95,10 +95,31 @@ describe.each(dialects)('management API: registering endpoints (%s)', (dialect) 
     ['a zero rate limit', { endpoint_id: 'x8', rate_limit: { requests: 0, per_seconds: 1 } }],
     ['a too-short secret', { endpoint_id: 'x9', secret: 'short' }],
     ['the endpoint_id "register", which is the registration route', { endpoint_id: 'register' }],
+    ['an empty content_types list', { endpoint_id: 'x10', content_types: [] }],
+    ['a content type with parameters', { endpoint_id: 'x11', content_types: ['application/json; charset=utf-8'] }],
   ])('answers 400 validation_failed for %s', async (_name, payload) => {
     const response = await register(payload);
     expect(response.statusCode).toBe(400);
     expect(response.json<ErrorBody>().error.code).toBe('validation_failed');
+  });
+
+  it('content_types: only bodies of those media types (globs, any case, parameters aside) are received; others 415 and nothing is stored', async () => {
+    const response = await register({ endpoint_id: 'json-only', verification: { scheme: 'none' }, allow_unsigned: true, content_types: ['Application/JSON', '*+json'] });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ content_types: ['application/json', '*+json'] });
+    expect((await sb.app.inject({ method: 'GET', url: '/integration/webhooks/json-only', headers: sb.auth })).json()).toMatchObject({ content_types: ['application/json', '*+json'] });
+    const send = (contentType: string, payload: string) => sb.app.inject({ method: 'POST', url: '/integration/webhooks/json-only', headers: { 'content-type': contentType }, payload });
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'application/cloudevents+json']) expect((await send(type, '{"a":1}')).statusCode, type).toBe(202);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'application/octet-stream']) {
+      const refused = await send(type, 'a=1');
+      expect(refused.statusCode, type).toBe(415);
+      expect(refused.json<ErrorBody>().error).toEqual({ code: 'unsupported_media_type', message: `Content type ${type} is not accepted by this endpoint; it accepts application/json, *+json.` });
+    }
+    const stored = await sb.store.db.selectFrom('events').select('datacontenttype').where('source', '=', 'json-only').execute();
+    expect(stored.map((event) => event.datacontenttype).sort()).toEqual(['application/cloudevents+json', 'application/json', 'application/json']);
+    // Without content_types, every type Switchboard reads is received, and the view says null.
+    expect((await register({ endpoint_id: 'any-type', verification: { scheme: 'none' }, allow_unsigned: true })).json()).toMatchObject({ content_types: null });
+    expect((await sb.app.inject({ method: 'POST', url: '/integration/webhooks/any-type', headers: { 'content-type': 'text/plain' }, payload: 'hello' })).statusCode).toBe(202);
   });
 
   it('answers 400 body_invalid for malformed JSON', async () => {

@@ -23,6 +23,7 @@ export function endpointRow(endpointId: string, overrides: Partial<WebhookEndpoi
     max_payload_bytes: 1_048_576,
     split: null,
     verify_token_hash: null,
+    content_types: null,
     allow_unsigned: 0,
     active: 1,
     created_at: BASE_MS,

@@ -61,7 +61,7 @@ describe.each(dialects)('migrateToLatest (%s)', (dialect) => {
 
     const results = await migrateToLatest(store);
 
-    expect(results.map((result) => [result.migrationName, result.direction, result.status])).toEqual([['0001-foundation', 'Up', 'Success'], ['0002-jobs', 'Up', 'Success'], ['0003-routes', 'Up', 'Success'], ['0004-runs', 'Up', 'Success'], ['0005-learning-data', 'Up', 'Success'], ['0006-event-routing', 'Up', 'Success'], ['0007-delivery', 'Up', 'Success'], ['0008-job-claim-index', 'Up', 'Success'], ['0009-delivery-sequence-unique', 'Up', 'Success'], ['0010-endpoint-verify-token', 'Up', 'Success'], ['0011-endpoint-split', 'Up', 'Success'], ['0012-seed-flows', 'Up', 'Success'], ['0013-lead-canceled-events', 'Up', 'Success']]);
+    expect(results.map((result) => [result.migrationName, result.direction, result.status])).toEqual([['0001-foundation', 'Up', 'Success'], ['0002-jobs', 'Up', 'Success'], ['0003-routes', 'Up', 'Success'], ['0004-runs', 'Up', 'Success'], ['0005-learning-data', 'Up', 'Success'], ['0006-event-routing', 'Up', 'Success'], ['0007-delivery', 'Up', 'Success'], ['0008-job-claim-index', 'Up', 'Success'], ['0009-delivery-sequence-unique', 'Up', 'Success'], ['0010-endpoint-verify-token', 'Up', 'Success'], ['0011-endpoint-split', 'Up', 'Success'], ['0012-seed-flows', 'Up', 'Success'], ['0013-lead-canceled-events', 'Up', 'Success'], ['0014-endpoint-content-types', 'Up', 'Success']]);
     expect(await tableNames(store, database)).toEqual(TABLES);
   });
 
@@ -101,7 +101,7 @@ describe('migrateToLatest (postgres, shared server)', () => {
 
     const results = await migrateToLatest(await open(fresh));
 
-    expect(results.map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery', '0008-job-claim-index', '0009-delivery-sequence-unique', '0010-endpoint-verify-token', '0011-endpoint-split', '0012-seed-flows', '0013-lead-canceled-events']);
+    expect(results.map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery', '0008-job-claim-index', '0009-delivery-sequence-unique', '0010-endpoint-verify-token', '0011-endpoint-split', '0012-seed-flows', '0013-lead-canceled-events', '0014-endpoint-content-types']);
   });
 
   it('opens and migrates once when several instances start together', async () => {
@@ -112,6 +112,6 @@ describe('migrateToLatest (postgres, shared server)', () => {
 
     const results = await Promise.all(opened.map((store) => migrateToLatest(store)));
 
-    expect(results.flat().map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery', '0008-job-claim-index', '0009-delivery-sequence-unique', '0010-endpoint-verify-token', '0011-endpoint-split', '0012-seed-flows', '0013-lead-canceled-events']);
+    expect(results.flat().map((result) => result.migrationName)).toEqual(['0001-foundation', '0002-jobs', '0003-routes', '0004-runs', '0005-learning-data', '0006-event-routing', '0007-delivery', '0008-job-claim-index', '0009-delivery-sequence-unique', '0010-endpoint-verify-token', '0011-endpoint-split', '0012-seed-flows', '0013-lead-canceled-events', '0014-endpoint-content-types']);
   });
 });

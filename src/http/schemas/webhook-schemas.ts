@@ -38,6 +38,13 @@ export const RegisterEndpointBody = Type.Object(
     verify_token: Type.Optional(
       Type.String({ minLength: 1, maxLength: 1024, description: 'Meta/WhatsApp subscription check: GET with hub.mode=subscribe and this hub.verify_token answers hub.challenge. Stored hashed.' }),
     ),
+    content_types: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 127, pattern: '^[A-Za-z0-9!#$&^_.+*/-]+$' }), {
+        minItems: 1,
+        maxItems: 50,
+        description: 'Media types (globs: "*+json") a body must have, e.g. ["application/json"]; others are refused 415 and stored nowhere. Default: every type Switchboard reads.',
+      }),
+    ),
     ip_allowlist: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })),
     rate_limit: Type.Optional(RateLimit),
     path: Type.Optional(Type.String({ pattern: '^/[A-Za-z0-9/_.~-]{1,255}$', description: 'An extra path this endpoint also listens on.' })),

@@ -11,6 +11,7 @@ export function endpointView(endpoint: WebhookEndpoint) {
     verification: { scheme: endpoint.verification.scheme, ...endpoint.verification.options },
     api_key_configured: endpoint.apiKeyHash !== null,
     verify_token_configured: endpoint.verifyTokenHash !== null,
+    content_types: endpoint.contentTypes.length === 0 ? null : endpoint.contentTypes,
     ip_allowlist: endpoint.ipAllowlist,
     rate_limit: endpoint.rateLimit,
     idempotency: endpoint.idempotency,

@@ -13,6 +13,8 @@ export interface EndpointRegistration {
   readonly verify_token?: string | undefined;
   /** Batch endpoint: the array at `json_pointer` ('' is the whole body) is split into one event per item. */
   readonly split?: (Omit<SplitSetting, 'max_items'> & { readonly max_items?: number | undefined }) | undefined;
+  /** Media type globs (`application/json`, `*+json`) a body must match, else 415; unset: every type Switchboard reads. */
+  readonly content_types?: readonly string[] | undefined;
   readonly ip_allowlist?: readonly string[] | undefined;
   readonly rate_limit?: RateLimitSetting | undefined;
   readonly path?: string | undefined;

@@ -40,6 +40,9 @@ export async function receiveWebhook(
 
   const bodyKind = bodyKindFor(request.mediaType);
   if (bodyKind === undefined) return reject('unsupported_media_type', `Content type ${request.mediaType} is not accepted.`);
+  if (endpoint.contentTypes.length > 0 && !endpoint.contentTypes.some((pattern) => globMatch(pattern, request.mediaType))) {
+    return reject('unsupported_media_type', `${request.mediaType === '' ? 'A body without Content-Type' : `Content type ${request.mediaType}`} is not accepted by this endpoint; it accepts ${endpoint.contentTypes.join(', ')}.`);
+  }
 
   const verification = verifyRequest(resolved, request, rawBody, nowMs);
   if (!verification.ok) return reject(verification.code, verification.message);

@@ -28,6 +28,8 @@ export interface WebhookEndpoint {
   readonly verifyTokenHash: string | null;
   /** Set for batch endpoints: each item of the array at `json_pointer` is an event of its own. */
   readonly split: SplitSetting | null;
+  /** Media type globs a body must match (else 415); empty: every type Switchboard reads. */
+  readonly contentTypes: readonly string[];
   readonly ipAllowlist: readonly string[];
   readonly rateLimit: RateLimitSetting | null;
   readonly idempotency: ValueSource | null;
@@ -52,6 +54,7 @@ export function endpointFromRow(row: Selectable<WebhookEndpointsTable>): Webhook
     apiKeyHash: row.api_key_hash,
     verifyTokenHash: row.verify_token_hash ?? null,
     split: row.split === null || row.split === undefined ? null : (JSON.parse(row.split) as SplitSetting),
+    contentTypes: row.content_types === null || row.content_types === undefined ? [] : (JSON.parse(row.content_types) as string[]),
     ipAllowlist: JSON.parse(row.ip_allowlist) as string[],
     rateLimit: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as RateLimitSetting),
     idempotency: row.idempotency === null ? null : (JSON.parse(row.idempotency) as ValueSource),

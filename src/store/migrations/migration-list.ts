@@ -12,6 +12,7 @@ import { migration0010EndpointVerifyToken } from './0010-endpoint-verify-token.j
 import { migration0011EndpointSplit } from './0011-endpoint-split.js';
 import { migration0012SeedFlows } from './0012-seed-flows.js';
 import { migration0013LeadCanceledEvents } from './0013-lead-canceled-events.js';
+import { migration0014EndpointContentTypes } from './0014-endpoint-content-types.js';
 
 /** Every migration, numbered and forward-only. Append; never edit or reorder a migration that has shipped. */
 export const migrationList: Readonly<Record<string, Migration>> = {
@@ -28,4 +29,5 @@ export const migrationList: Readonly<Record<string, Migration>> = {
   '0011-endpoint-split': migration0011EndpointSplit,
   '0012-seed-flows': migration0012SeedFlows,
   '0013-lead-canceled-events': migration0013LeadCanceledEvents,
+  '0014-endpoint-content-types': migration0014EndpointContentTypes,
 };
