@@ -90,6 +90,46 @@ describe.each(dialects)('agents over the store on %s', (dialect) => {
     expect(await services.store.recentAlerts({ alertType: 'nothing_like_it', limit: 10 })).toEqual([]);
   });
 
+  it('reads each alert once, as its latest row recorded it, however often it was processed', async () => {
+    await recordPast('k-1', { alert_id: 'twice', alert_type: 'system_failure', root_cause: 'Disk full' }, 40);
+    await recordPast('k-2', { alert_id: 'once', alert_type: 'system_failure', root_cause: 'Disk full' }, 30);
+    await recordPast('k-3', { alert_id: 'twice', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' }, 20);
+    await recordPast('k-4', { alert_id: 'twice', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' }, 10);
+    // Alerts without an id cannot be told apart: each row is one.
+    await recordPast('k-5', { alert_type: 'system_failure', description: 'anonymous' }, 8);
+    await recordPast('k-6', { alert_type: 'system_failure', description: 'anonymous' }, 6);
+
+    expect(await services.store.recentAlerts({ alertType: 'system_failure', limit: 10 })).toEqual([
+      { alert_type: 'system_failure', description: 'anonymous' },
+      { alert_type: 'system_failure', description: 'anonymous' },
+      { alert_id: 'twice', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' },
+      { alert_id: 'once', alert_type: 'system_failure', root_cause: 'Disk full' },
+    ]);
+    // The limit counts alerts, not rows: the repeats do not crowd out older alerts.
+    expect((await services.store.recentAlerts({ limit: 4 })).map((a) => a.alert_id ?? null)).toEqual([null, null, 'twice', 'once']);
+    expect((await services.store.recentAlerts({ limit: 3 })).map((a) => a.alert_id ?? null)).toEqual([null, null, 'twice']);
+  });
+
+  it('finds older alerts behind many repeats of a newer one', async () => {
+    await recordPast('old', { alert_id: 'older', alert_type: 'latency' }, 100);
+    for (let i = 0; i < 45; i += 1) await recordPast(`again-${i}`, { alert_id: 'noisy', alert_type: 'latency', root_cause: `cause ${i}` }, 90 - i);
+    expect(await services.store.recentAlerts({ alertType: 'latency', limit: 2 })).toEqual([
+      { alert_id: 'noisy', alert_type: 'latency', root_cause: 'cause 44' },
+      { alert_id: 'older', alert_type: 'latency' },
+    ]);
+  });
+
+  it('rca counts an alert processed twice as one piece of evidence', async () => {
+    await recordPast('k-1', { alert_id: 'chainsync-alert-11870', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' }, 120);
+    const once = (await rcaAgent.run(ctxFor('run-1:rca'), { alert: { ...seedAlert, context: {} } })) as RcaOutput;
+    // The same past alert, processed again (another run: another learning_data row).
+    await recordPast('k-2', { alert_id: 'chainsync-alert-11870', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' }, 60);
+    await recordPast('k-3', { alert_id: 'chainsync-alert-11870', alert_type: 'system_failure', root_cause: 'Connection pool exhaustion' }, 30);
+    const repeated = (await rcaAgent.run(ctxFor('run-2:rca'), { alert: { ...seedAlert, context: {} } })) as RcaOutput;
+    expect(repeated).toEqual(once);
+    expect(repeated.hypotheses[0]?.evidence).toContain('same root cause in 1 similar past alert: chainsync-alert-11870');
+  });
+
   it('skips a row whose alert no longer parses instead of failing the step', async () => {
     await recordPast('k-1', { alert_id: 'good', alert_type: 'system_failure' }, 5);
     await store.db
