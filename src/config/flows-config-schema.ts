@@ -26,7 +26,11 @@ export const FlowsConfigSchema = Type.Object(
         webhook_api_key: Type.Optional(Type.String({ minLength: 8 })),
         /** How long the alert webhook waits for its run before answering "meeting pending". */
         response_timeout_ms: Type.Integer({ default: 20_000, minimum: 100, maximum: 120_000 }),
-        /** Retries of the Slotify and ChainSync calls: with the defaults, about four hours of a service being down. */
+        /**
+         * Retries of the Slotify and ChainSync calls: with the defaults, about 1.6 hours of a service
+         * being down (1.2–2.1 h: the 49 waits are capped at 3.6 h in all, but full jitter draws each below
+         * its cap and an open breaker shortens some; docs/chainsync.md#settings).
+         */
         retry: Retry,
       },
       { additionalProperties: false, default: {} },

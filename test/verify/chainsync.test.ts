@@ -58,7 +58,7 @@ describe('chainsync', () => {
     expect(result).toMatchObject({ ok: false, code: 'signature_invalid' });
   });
 
-  it('signs the same lower-case hex as Python and MuleSoft DataWeave HMac(…, "HmacSHA256")', () => {
+  it('signs the same lower-case hex as Python and MuleSoft DataWeave HMACWith(secret, …, "HmacSHA256")', () => {
     const ours = chainsyncScheme.sign(Buffer.from(signed.body), SECRET, options, { url: '', messageId: 'm', nowMs: Number(signed.timestamp) * 1000 });
     expect(ours).toEqual({ 'x-webhook-timestamp': signed.timestamp, 'x-webhook-signature': signed.signature });
   });

@@ -3,7 +3,8 @@ import { defineHmacPreset } from './hmac-preset.js';
 /**
  * ChainSync's MuleSoft flows: `X-Webhook-Signature` is the lower-case hex HMAC-SHA256 of
  * `{X-Webhook-Timestamp}.{raw body}` with the secret as UTF-8 key (Python `hmac.new(...).hexdigest()`,
- * DataWeave `HMac(..., "HmacSHA256")`). The `X-API-Key` second factor is checked by the server.
+ * DataWeave `dw::Crypto::HMACWith(secret, content, "HmacSHA256")`, secret first, both `Binary`).
+ * The `X-API-Key` second factor is checked by the server.
  */
 export const chainsyncScheme = defineHmacPreset({
   name: 'chainsync',
