@@ -11,6 +11,6 @@ export async function refreshPlatformHealth(deps: SavePlatformIntegrationDeps, a
   if (row === undefined) return undefined;
   const current = platformIntegrationFromRow(row, deps.secretBox);
   const health = await deps.checkHealth(args.platform, current.credentials, current.settings);
-  const updated = await recordPlatformHealth(deps.db, { ...args, status: statusFromHealth(health), health: JSON.stringify(health), nowMs: deps.clock.nowMs() });
+  const updated = await recordPlatformHealth(deps.db, { ...args, status: statusFromHealth(health), health: JSON.stringify(health) });
   return updated === undefined ? undefined : platformIntegrationFromRow(updated, deps.secretBox);
 }

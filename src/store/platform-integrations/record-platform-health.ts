@@ -8,7 +8,7 @@ import type { Db, PlatformIntegrationsTable } from '../database.js';
  */
 export async function recordPlatformHealth(
   db: Db,
-  args: { readonly userId: string; readonly platform: string; readonly status: string; readonly health: string; readonly nowMs: number },
+  args: { readonly userId: string; readonly platform: string; readonly status: string; readonly health: string },
 ): Promise<Selectable<PlatformIntegrationsTable> | undefined> {
   return db
     .updateTable('platform_integrations')
