@@ -246,7 +246,11 @@ describe.each(dialects)('ChainSync → agents → Slotify, end to end (%s)', (di
     expect((await send('/webhooks/chainsync/alert', 'text/plain', 'hello')).status).toBe(415);
     expect(await sb.store.db.selectFrom('events').select('id').execute()).toEqual([]);
     expect((await get('/alerts/recent')).alerts).toEqual([]);
-    const logged = await sb.store.db.selectFrom('webhook_request_logs').select(['outcome', 'reason', 'status_code']).execute();
+    // Refused before the body is read, so logged once the answer is sent.
+    const logged = await eventually('every refusal logged', async () => {
+      const rows = await sb.store.db.selectFrom('webhook_request_logs').select(['outcome', 'reason', 'status_code']).execute();
+      return rows.length >= refusals.length + 1 ? rows : undefined;
+    });
     expect(logged).toHaveLength(refusals.length + 1);
     expect(new Set(logged.map((row) => `${row.outcome} ${row.reason} ${row.status_code}`))).toEqual(new Set(['rejected unsupported_media_type 415']));
     // JSON with parameters, and JSON media types, are still JSON.

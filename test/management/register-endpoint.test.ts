@@ -117,6 +117,10 @@ describe.each(dialects)('management API: registering endpoints (%s)', (dialect) 
     }
     const stored = await sb.store.db.selectFrom('events').select('datacontenttype').where('source', '=', 'json-only').execute();
     expect(stored.map((event) => event.datacontenttype).sort()).toEqual(['application/cloudevents+json', 'application/json', 'application/json']);
+    // Refused before the body is read: a body too large for the endpoint is answered 415, not 413.
+    expect((await register({ endpoint_id: 'json-small', verification: { scheme: 'none' }, allow_unsigned: true, content_types: ['application/json'], max_payload_bytes: 10 })).statusCode).toBe(201);
+    const early = await sb.app.inject({ method: 'POST', url: '/integration/webhooks/json-small', headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(100) });
+    expect(early.statusCode).toBe(415);
     // Without content_types, every type Switchboard reads is received, and the view says null.
     expect((await register({ endpoint_id: 'any-type', verification: { scheme: 'none' }, allow_unsigned: true })).json()).toMatchObject({ content_types: null });
     expect((await sb.app.inject({ method: 'POST', url: '/integration/webhooks/any-type', headers: { 'content-type': 'text/plain' }, payload: 'hello' })).statusCode).toBe(202);

@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors/api-error.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import type { ResolvedEndpoint } from '../../ingress/webhooks/endpoint-directory.js';
 import type { InboundWebhook } from '../../ingress/webhooks/inbound-webhook.js';
-import { bodyKindFor } from '../../ingress/webhooks/parse-webhook-body.js';
+import { mediaTypeRefusal } from '../../ingress/webhooks/media-type-refusal.js';
 import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
 import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
 import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
@@ -91,8 +91,9 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       done(null, payload);
       return;
     }
-    if (bodyKindFor(state.inbound.mediaType) === undefined) {
-      done(new ApiError('unsupported_media_type', `Content type "${state.inbound.mediaType}" is not accepted; send JSON, form, XML, text or octet-stream.`));
+    const refusal = mediaTypeRefusal(state.resolved.endpoint, state.inbound.mediaType);
+    if (refusal !== undefined) {
+      done(new ApiError('unsupported_media_type', refusal));
       return;
     }
     const declared = Number(request.headers['content-length'] ?? '0');

@@ -10,6 +10,7 @@ import type { ResolvedEndpoint } from './endpoint-directory.js';
 import type { InboundWebhook } from './inbound-webhook.js';
 import type { IngestWriter } from './ingest-writer.js';
 import { resolveJsonPointer } from './json-pointer.js';
+import { mediaTypeRefusal } from './media-type-refusal.js';
 import { bodyKindFor, parseWebhookBody } from './parse-webhook-body.js';
 import { recordRejection } from './record-rejection.js';
 import { redactHeaders } from './redact-headers.js';
@@ -38,11 +39,9 @@ export async function receiveWebhook(
     return { kind: 'rejected', code, message };
   };
 
+  const refusal = mediaTypeRefusal(endpoint, request.mediaType);
   const bodyKind = bodyKindFor(request.mediaType);
-  if (bodyKind === undefined) return reject('unsupported_media_type', `Content type ${request.mediaType} is not accepted.`);
-  if (endpoint.contentTypes.length > 0 && !endpoint.contentTypes.some((pattern) => globMatch(pattern, request.mediaType))) {
-    return reject('unsupported_media_type', `${request.mediaType === '' ? 'A body without Content-Type' : `Content type ${request.mediaType}`} is not accepted by this endpoint; it accepts ${endpoint.contentTypes.join(', ')}.`);
-  }
+  if (refusal !== undefined || bodyKind === undefined) return reject('unsupported_media_type', refusal ?? `Content type "${request.mediaType}" is not accepted.`);
 
   const verification = verifyRequest(resolved, request, rawBody, nowMs);
   if (!verification.ok) return reject(verification.code, verification.message);
