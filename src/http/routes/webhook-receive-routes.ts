@@ -3,7 +3,7 @@ import { ApiError } from '../../core/errors/api-error.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import type { ResolvedEndpoint } from '../../ingress/webhooks/endpoint-directory.js';
 import type { InboundWebhook } from '../../ingress/webhooks/inbound-webhook.js';
-import { mediaTypeRefusal } from '../../ingress/webhooks/media-type-refusal.js';
+import { acceptMediaType } from '../../ingress/webhooks/accept-media-type.js';
 import { receiveWebhook } from '../../ingress/webhooks/receive-webhook.js';
 import { recordRejection } from '../../ingress/webhooks/record-rejection.js';
 import type { WebhookOutcome } from '../../ingress/webhooks/webhook-outcome.js';
@@ -91,9 +91,9 @@ export async function webhookReceiveRoutes(app: FastifyInstance, deps: AppDeps):
       done(null, payload);
       return;
     }
-    const refusal = mediaTypeRefusal(state.resolved.endpoint, state.inbound.mediaType);
-    if (refusal !== undefined) {
-      done(new ApiError('unsupported_media_type', refusal));
+    const accepted = acceptMediaType(state.resolved.endpoint, state.inbound.mediaType);
+    if ('refusal' in accepted) {
+      done(new ApiError('unsupported_media_type', accepted.refusal));
       return;
     }
     const declared = Number(request.headers['content-length'] ?? '0');

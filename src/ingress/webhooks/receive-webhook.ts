@@ -10,8 +10,8 @@ import type { ResolvedEndpoint } from './endpoint-directory.js';
 import type { InboundWebhook } from './inbound-webhook.js';
 import type { IngestWriter } from './ingest-writer.js';
 import { resolveJsonPointer } from './json-pointer.js';
-import { mediaTypeRefusal } from './media-type-refusal.js';
-import { bodyKindFor, parseWebhookBody } from './parse-webhook-body.js';
+import { acceptMediaType } from './accept-media-type.js';
+import { parseWebhookBody } from './parse-webhook-body.js';
 import { recordRejection } from './record-rejection.js';
 import { redactHeaders } from './redact-headers.js';
 import type { ValueSource } from './webhook-endpoint.js';
@@ -39,14 +39,13 @@ export async function receiveWebhook(
     return { kind: 'rejected', code, message };
   };
 
-  const refusal = mediaTypeRefusal(endpoint, request.mediaType);
-  const bodyKind = bodyKindFor(request.mediaType);
-  if (refusal !== undefined || bodyKind === undefined) return reject('unsupported_media_type', refusal ?? `Content type "${request.mediaType}" is not accepted.`);
+  const accepted = acceptMediaType(endpoint, request.mediaType);
+  if ('refusal' in accepted) return reject('unsupported_media_type', accepted.refusal);
 
   const verification = verifyRequest(resolved, request, rawBody, nowMs);
   if (!verification.ok) return reject(verification.code, verification.message);
 
-  const parsed = parseWebhookBody(bodyKind, rawBody);
+  const parsed = parseWebhookBody(accepted.bodyKind, rawBody);
   if (!parsed.ok) return reject('body_invalid', parsed.message);
 
   let items: readonly unknown[] | undefined;
