@@ -18,7 +18,7 @@ describe.each(dialects)('endpoints declared in the config file (%s)', (dialect) 
     sb = database = undefined;
   });
 
-  const start = async (endpoints: unknown[]) => {
+  const start = async (endpoints: unknown[], overrides: Record<string, unknown> = {}) => {
     await sb?.close();
     database ??= createTestDatabase(dialect);
     const config = loadConfig({
@@ -31,6 +31,7 @@ describe.each(dialects)('endpoints declared in the config file (%s)', (dialect) 
         secret_key: SECRET_KEY,
         log_level: 'silent',
         endpoints,
+        ...overrides,
       },
     });
     sb = await startSwitchboard(config, { listen: false, logger: pino({ level: 'silent' }) });
@@ -78,21 +79,9 @@ describe.each(dialects)('endpoints declared in the config file (%s)', (dialect) 
   });
 
   it('refuses a config endpoint on a built-in flow\'s path by name, and stores nothing', async () => {
-    database = createTestDatabase(dialect);
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        data_dir: database.dataDir,
-        ...(database.databaseUrl === undefined ? {} : { database_url: database.databaseUrl }),
-        'store.pg_schema': database.pgSchema,
-        admin_key: ADMIN_KEY,
-        secret_key: SECRET_KEY,
-        log_level: 'silent',
-        endpoints: [{ ...chainsync('a-secret-value'), endpoint_id: 'mine' }],
-        'flows.chainsync': { enabled: true, webhook_secret: 'flow-secret-value' },
-      },
-    });
-    await expect(startSwitchboard(config, { listen: false, logger: pino({ level: 'silent' }) })).rejects.toThrow(/path "\/webhooks\/chainsync\/alert" is also declared by endpoint "mine"/);
+    await expect(start([{ ...chainsync('a-secret-value'), endpoint_id: 'mine' }], { 'flows.chainsync': { enabled: true, webhook_secret: 'flow-secret-value' } })).rejects.toThrow(
+      /path "\/webhooks\/chainsync\/alert" is also declared by endpoint "mine"/,
+    );
     sb = await start([]);
     const listed = await sb.app.inject({ method: 'GET', url: '/integration/webhooks', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(listed.json()).toEqual({ endpoints: [] });

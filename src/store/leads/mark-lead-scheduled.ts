@@ -20,9 +20,10 @@ export interface LeadMeeting {
  * moved the lead into `scheduled`, which is what a caller counts: a redelivered webhook or a
  * repeated step finds the lead already scheduled. An event whose cancellation is already recorded
  * (in `lead_canceled_events`: the two webhooks arrived out of order, or an old one came late or
- * was redelivered, even after the lead was sent a new link) does not schedule the lead again. A lead already scheduled gets the event's start
- * time and email refreshed when it is the same event, or moves to this event when it replaces the
- * one stored (a reschedule); any other event leaves it as it is. Undefined when there is no such lead.
+ * was redelivered, even after the lead was sent a new link) does not schedule the lead again. A
+ * lead already scheduled gets the event's start time and email refreshed when it is the same event,
+ * or moves to this event when it replaces the one stored (a reschedule); any other event leaves it
+ * as it is. Undefined when there is no such lead.
  */
 export async function markLeadScheduled(db: Db, args: LeadMeeting): Promise<{ readonly lead: Selectable<LeadsTable>; readonly transitioned: boolean } | undefined> {
   const moved = await db
